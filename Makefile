@@ -1,0 +1,35 @@
+# Two commands set everything up on a fresh machine:
+#   make demo   create .venv, install, run the baseline ensemble, write an HTML report under results/
+#   make test   create .venv, install, run the test suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+REPLICATES ?= 10000
+
+.PHONY: install demo test bench clean-cache clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade --quiet pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/escalate scenario=baseline replicates=$(REPLICATES) hydra.run.dir=results/demo/baseline
+	@echo "Open results/demo/baseline/report.html in a browser."
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
+
+# Numba's on-disk cache does not notice edits to helpers in other modules (sim/rng.py).
+clean-cache:
+	find sim -name '*.nbi' -delete -o -name '*.nbc' -delete
+
+clean: clean-cache
+	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -1,0 +1,10 @@
+"""Mesa agents of the escalation model: states, their leaders and US domestic factions.
+
+Agents hold no copies of state: their attributes read the model's arrays, so
+the Mesa path and the kernel path share one set of numbers.
+"""
+from .faction import FactionAgent
+from .leader import LeaderAgent
+from .state import StateAgent
+
+__all__ = ["StateAgent", "LeaderAgent", "FactionAgent"]

@@ -1,0 +1,162 @@
+"""Ensembles of replicates on the kernel path."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numba
+import numpy as np
+import pandas as pd
+
+from .arrays import compile_params
+from .ensemble_kernel import UNIT_BINS, run_replicates
+from .scenario import Scenario
+from .simulate import check_seed
+
+DEFAULT_BATCH = 20_000  # replicates per kernel call: bounds summary buffers and drives the progress bar
+LEVEL_BINS = 200
+
+
+@dataclass
+class WeeklyCounts:
+    """Integer accumulators over all replicates (merged across thread slots)."""
+
+    hist_max: float
+    level_hist: np.ndarray       # (weeks, n_states, LEVEL_BINS + 2): x == 0, (0, hist_max] bins, overflow
+    rung_occ: np.ndarray         # (weeks, n_states, n_rungs)
+    deployed_dist: np.ndarray    # (weeks, n_members + 1)
+    commit_fp: np.ndarray        # (weeks, n_states): sum of commitments in fixed point 2**32
+    deployed_member: np.ndarray  # (weeks, n_states)
+    unit_hist: np.ndarray        # (weeks, 2, UNIT_BINS): guarantee G, political capital P
+    unit_fp: np.ndarray          # (weeks, 2): fixed-point sums of G and P
+
+
+@dataclass
+class EnsembleResult:
+    """What :func:`run_ensemble` returns: per-replicate summaries and per-week statistics."""
+
+    scenario: Scenario
+    seed: int
+    replicates: int
+    summary: pd.DataFrame
+    counts: WeeklyCounts
+    wall_time: float
+    threads: int
+    extra: dict = field(default_factory=dict)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """All result tables by file stem (see :mod:`sim.results`)."""
+        from .results import result_tables
+        return result_tables(self)
+
+    def headline(self) -> dict[str, float]:
+        from .results import headline
+        return headline(self)
+
+    def save(self, directory, **manifest_extra) -> None:
+        from .results import save_ensemble
+        save_ensemble(self, directory, **manifest_extra)
+
+
+def _allocate(p, slots: int, n_bins: int):
+    weeks = p.steps + 1
+    return dict(
+        level_hist=np.zeros((slots, weeks, p.n_states, n_bins + 2), np.int64),
+        rung_occ=np.zeros((slots, weeks, p.n_states, p.n_rungs), np.int64),
+        deployed_dist=np.zeros((slots, weeks, p.n_members + 1), np.int64),
+        commit_fp=np.zeros((slots, weeks, p.n_states), np.int64),
+        deployed_member=np.zeros((slots, weeks, p.n_states), np.int64),
+        unit_hist=np.zeros((slots, weeks, 2, UNIT_BINS), np.int64),
+        unit_fp=np.zeros((slots, weeks, 2), np.int64),
+    )
+
+
+def run_ensemble(scenario: Scenario, replicates: int, seed: int, *, threads: int | None = None,
+                 progress: bool = False, batch: int = DEFAULT_BATCH) -> EnsembleResult:
+    """Run ``replicates`` independent replicates of ``scenario`` on the Numba kernel.
+
+    Replicate ``r`` draws its random numbers from ``(seed, r, ...)`` only, so the
+    result is the same for any ``threads`` and ``batch``. ``progress`` shows a
+    progress bar over batches.
+    """
+    check_seed(seed)
+    if isinstance(replicates, bool) or not isinstance(replicates, (int, np.integer)) or replicates < 1:
+        raise ValueError(f"replicates must be a positive integer, got {replicates!r}")
+    if batch < 1:
+        raise ValueError(f"batch must be positive, got {batch!r}")
+    p = compile_params(scenario)
+    old_threads = numba.get_num_threads()
+    if threads is not None:
+        numba.set_num_threads(threads)
+    try:
+        slots = numba.get_num_threads()
+        acc = _allocate(p, slots, LEVEL_BINS)
+        hist_max = float(scenario.ladder[-1].threshold) * 1.25
+        summary = _Summaries(replicates, p.n_rungs)
+        bar = _progress(replicates, progress, scenario.name)
+        start = time.perf_counter()
+        for first in range(0, replicates, batch):
+            count = min(batch, replicates - first)
+            rows = summary.rows(first, count)
+            run_replicates(p, int(seed), first, count, hist_max, acc["level_hist"], acc["rung_occ"],
+                           acc["deployed_dist"], acc["commit_fp"], acc["deployed_member"], acc["unit_hist"],
+                           acc["unit_fp"], *rows)
+            if bar is not None:
+                bar.update(count)
+        wall = time.perf_counter() - start
+        if bar is not None:
+            bar.close()
+        used_threads = numba.get_num_threads()
+    finally:
+        numba.set_num_threads(old_threads)
+    counts = WeeklyCounts(hist_max=hist_max, **{k: v.sum(axis=0) for k, v in acc.items()})
+    return EnsembleResult(scenario=scenario, seed=int(seed), replicates=int(replicates),
+                          summary=summary.frame(scenario), counts=counts, wall_time=wall, threads=used_threads)
+
+
+def _progress(total: int, enabled: bool, name: str):
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+    return tqdm(total=total, desc=f"{name}", unit="rep", unit_scale=True, dynamic_ncols=True)
+
+
+class _Summaries:
+    """Per-replicate outcome columns, filled batch by batch through views."""
+
+    def __init__(self, n: int, n_rungs: int):
+        self.max_rung = np.zeros(n, np.int64)
+        self.max_rung_adversary = np.zeros(n, np.int64)
+        self.first_week = np.zeros((n, n_rungs), np.int64)
+        self.clash_week = np.zeros(n, np.int64)
+        self.deployed_peak = np.zeros(n, np.int64)
+        self.deployed_final = np.zeros(n, np.int64)
+        self.guarantee_final = np.zeros(n)
+        self.capital_final = np.zeros(n)
+        self.diverged = np.zeros(n, np.bool_)
+        self.deescalated = np.zeros(n, np.bool_)
+
+    def rows(self, first: int, count: int) -> tuple:
+        s = slice(first, first + count)
+        return (self.max_rung[s], self.max_rung_adversary[s], self.first_week[s], self.clash_week[s],
+                self.deployed_peak[s], self.deployed_final[s], self.guarantee_final[s], self.capital_final[s],
+                self.diverged[s], self.deescalated[s])
+
+    def frame(self, scenario: Scenario) -> pd.DataFrame:
+        n = self.max_rung.shape[0]
+        columns = {
+            "replicate": np.arange(n, dtype=np.int64),
+            "max_rung": self.max_rung.astype(np.int8),
+            f"max_rung_{scenario.roles.adversary}": self.max_rung_adversary.astype(np.int8),
+            "clash": self.clash_week >= 0,
+            "clash_week": self.clash_week.astype(np.int16),
+            "deployed_peak": self.deployed_peak.astype(np.int16),
+            "deployed_final": self.deployed_final.astype(np.int16),
+            "us_guarantee_final": self.guarantee_final,
+            "us_capital_final": self.capital_final,
+            "deescalated": self.deescalated,
+            "diverged": self.diverged,
+        }
+        for r in range(self.first_week.shape[1]):
+            columns[f"first_week_rung_{r}"] = self.first_week[:, r].astype(np.int16)
+        return pd.DataFrame(columns)

@@ -1,0 +1,227 @@
+"""Scenario schema: frozen dataclasses that a YAML file is validated into.
+
+Every field carries its admissible range in ``metadata``; :mod:`sim.validate`
+reads those ranges, rejects unknown keys and names the file and key of any
+error. Symbols in the docstrings are those of ``docs/model.md``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _f(default=..., *, lo=None, hi=None, doc=""):
+    """A field with an admissible closed range ``[lo, hi]``."""
+    meta = {"lo": lo, "hi": hi, "doc": doc}
+    if default is ...:
+        return field(metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+PROBABILITY = {"lo": 0.0, "hi": 1.0}
+
+
+@dataclass(frozen=True)
+class Rung:
+    """One rung of the escalation ladder: ``x >= threshold`` puts an actor on it."""
+
+    name: str
+    threshold: float = _f(lo=0.0)
+    risk: float = _f(0.0, **PROBABILITY, doc="weekly chance of an inadvertent clash (Schelling)")
+
+
+@dataclass(frozen=True)
+class Membership:
+    """Coalition-of-the-willing commitment parameters of one state."""
+
+    commitment0: float = _f(**PROBABILITY)
+    deploy_threshold: float = _f(**PROBABILITY, doc="theta_up")
+    withdraw_threshold: float = _f(**PROBABILITY, doc="theta_down < theta_up")
+    us_dependence: float = _f(1.0, **PROBABILITY, doc="weight of the US guarantee G")
+    domestic_cost: float = _f(0.0, lo=0.0)
+    bias: float = _f(0.0)
+
+
+@dataclass(frozen=True)
+class State:
+    """A state: its escalation level x and Richardson coefficients."""
+
+    id: str
+    name: str
+    bloc: str
+    x0: float = _f(lo=0.0)
+    fatigue: float = _f(lo=0.0, doc="a_i, Richardson's fatigue and expense")
+    grievance: float = _f(doc="g_i, Richardson's grievance")
+    noise: float = _f(lo=0.0, doc="sigma_i, per sqrt(week)")
+    capability: float = _f(1.0, lo=0.0)
+    exposure: float = _f(0.0, **PROBABILITY, doc="economic exposure to coercion")
+    provocation: float = _f(0.0, doc="drift per unit share of coalition deployed")
+    groups: tuple[str, ...] = ()
+    coalition: Membership | None = None
+
+
+@dataclass(frozen=True)
+class Leader:
+    """A leader bound to a state; chooses an action each week by logit choice."""
+
+    id: str
+    name: str
+    state: str
+    rationality: float = _f(lo=0.0, doc="beta, logit precision")
+    resolve: float = _f(lo=0.0, doc="rho")
+    risk_aversion: float = _f(lo=0.0, doc="lambda")
+    audience_cost: float = _f(lo=0.0, doc="alpha (Fearon)")
+    political_capital: float = _f(**PROBABILITY, doc="P at week 0")
+    targets: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Faction:
+    """A US domestic faction and its support for intervention abroad."""
+
+    id: str
+    name: str
+    weight: float = _f(**PROBABILITY)
+    support: float = _f(**PROBABILITY)
+    threat_response: float = _f(0.0)
+    noise: float = _f(0.0, lo=0.0)
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """``k`` in ``dx_actor/dt = ... + k * x_responds_to``."""
+
+    actor: str
+    responds_to: str
+    k: float = _f()
+
+
+@dataclass(frozen=True)
+class Action:
+    """An entry of the action catalogue leaders choose from."""
+
+    name: str
+    delta: float = _f(doc="escalation push on the actor, level per week")
+    goldstein: float = _f(lo=-10.0, hi=10.0)
+    cost: float = _f(0.0, lo=0.0)
+    pledge: float = _f(0.0, lo=0.0, doc="public commitment it adds")
+    pressure: float = _f(0.0, doc="push on each of the leader's targets")
+    backdown: bool = False
+    kinetic: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Event:
+    """A scheduled shock applied at the start of ``week``."""
+
+    week: int = _f(lo=0)
+    name: str = ""
+    target: str = ""
+    op: str = "set"
+    value: float = _f(0.0)
+    probability: float = _f(1.0, **PROBABILITY)
+
+
+@dataclass(frozen=True)
+class Roles:
+    adversary: str
+    guarantor: str
+    coalition_lead: str
+
+
+@dataclass(frozen=True)
+class CoalitionParams:
+    """Weights of the target commitment m*_j (a logistic of these terms)."""
+
+    rate: float = _f(0.25, lo=0.0, doc="kappa, per week")
+    noise: float = _f(0.03, lo=0.0)
+    guarantee_weight: float = _f(3.0)
+    lead_weight: float = _f(1.0)
+    peer_weight: float = _f(1.5)
+    threat_weight: float = _f(2.0)
+    cost_weight: float = _f(1.0)
+    deploy_push: float = _f(0.3, doc="drift on a deployed member's level")
+
+
+@dataclass(frozen=True)
+class DomesticParams:
+    """US political capital P and guarantee credibility G."""
+
+    guarantee0: float = _f(0.6, **PROBABILITY)
+    guarantee_base: float = _f(0.8, **PROBABILITY)
+    guarantee_rate: float = _f(0.2, lo=0.0)
+    capital_weight: float = _f(0.5, **PROBABILITY)
+    agenda_gain: float = _f(0.02, lo=0.0)
+    fissure_cost: float = _f(0.05, lo=0.0)
+    escalation_cost: float = _f(0.03, lo=0.0)
+    action_cost_weight: float = _f(0.05, lo=0.0)
+    capital_noise: float = _f(0.02, lo=0.0)
+
+
+@dataclass(frozen=True)
+class DecisionParams:
+    commitment_decay: float = _f(0.1, **PROBABILITY, doc="weekly decay of public commitment")
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    clash_rung: int = _f(5, lo=0)
+    ladder_actors: tuple[str, ...] = ()  # states whose rungs count for max_rung; () = all
+    deescalation_rung: int = _f(1, lo=0)
+    divergence_level: float = _f(1.0e6, lo=0.0)
+
+
+@dataclass(frozen=True)
+class Mechanisms:
+    reaction: bool = True
+    decisions: bool = True
+    coalition: bool = True
+    domestic: bool = True
+    events: bool = True
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario. Build it with :func:`sim.load_scenario`."""
+
+    name: str
+    ladder: tuple[Rung, ...]
+    states: tuple[State, ...]
+    roles: Roles
+    description: str = ""
+    steps: int = _f(52, lo=1, hi=100_000)
+    dt: float = _f(1.0, lo=1e-9)
+    leaders: tuple[Leader, ...] = ()
+    factions: tuple[Faction, ...] = ()
+    reactions: tuple[Reaction, ...] = ()
+    actions: tuple[Action, ...] = ()
+    events: tuple[Event, ...] = ()
+    coalition: CoalitionParams = CoalitionParams()
+    domestic: DomesticParams = DomesticParams()
+    decisions: DecisionParams = DecisionParams()
+    outcomes: Outcomes = Outcomes()
+    mechanisms: Mechanisms = Mechanisms()
+    source: str = field(default="<memory>", compare=False)
+
+    @property
+    def actor_ids(self) -> tuple[str, ...]:
+        """State ids in array order."""
+        return tuple(s.id for s in self.states)
+
+    @property
+    def rung_names(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self.ladder)
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        """Ids of coalition members, in array order."""
+        return tuple(s.id for s in self.states if s.coalition is not None)
+
+    def index(self, actor_id: str) -> int:
+        return self.actor_ids.index(actor_id)
+
+    @property
+    def path(self) -> Path | None:
+        return None if self.source == "<memory>" else Path(self.source)
