@@ -64,6 +64,8 @@ def compile_params(s: Scenario) -> Params:
         x0=_f64([st.x0 for st in states]), fatigue=_f64([st.fatigue for st in states]),
         grievance0=_f64([st.grievance for st in states]), noise=_f64([st.noise for st in states]),
         provocation=_f64([st.provocation for st in states]),
+        capability=_f64([st.capability for st in states]), exposure=_f64([st.exposure for st in states]),
+        member_capability=float(sum(st.capability for st in states if st.coalition is not None)),
         react_dst=_i64([idx[r.actor] for r in s.reactions]),
         react_src=_i64([idx[r.responds_to] for r in s.reactions]),
         react_k=_f64([r.k for r in s.reactions]),

@@ -107,9 +107,21 @@ def perceived_pressure(p, ws, i):
     for r in range(p.react_k.shape[0]):
         if p.react_dst[r] == i:
             s += p.react_k[r] * ws.x[p.react_src[r]]
-    if p.mech_coalition and p.n_members > 0:
-        s += p.provocation[i] * ws.status[S_DEPLOYED] / p.n_members
+    if p.mech_coalition:
+        s += p.provocation[i] * deployed_weight(p, ws)
     return s
+
+
+@njit(cache=True)
+def deployed_weight(p, ws):
+    """Capability-weighted share of the coalition deployed: what provokes the adversary."""
+    if p.member_capability <= 0.0:
+        return 0.0
+    w = 0.0
+    for j in range(p.n_states):
+        if ws.deployed[j]:
+            w += p.capability[j]
+    return w / p.member_capability
 
 
 @njit(cache=True)
@@ -195,16 +207,16 @@ def _reaction(p, ws, t, seed, replicate):
             ws.push[p.leader_state[li]] += p.action_delta[k]
             n_targets = p.target_ptr[li + 1] - p.target_ptr[li]
             for q in range(p.target_ptr[li], p.target_ptr[li + 1]):
-                ws.push[p.target_idx[q]] += p.action_pressure[k] / n_targets
+                target = p.target_idx[q]
+                # coercion bites in proportion to the target's economic exposure
+                ws.push[target] += p.action_pressure[k] * p.exposure[target] / n_targets
             decay = max(0.0, 1.0 - p.commitment_decay * p.dt)
             ws.pledged[li] = ws.pledged[li] * decay + p.action_pledge[k]
-    deployed_share = 0.0
-    if p.mech_coalition and p.n_members > 0:
-        deployed_share = ws.status[S_DEPLOYED] / p.n_members
+    provoking = deployed_weight(p, ws) if p.mech_coalition else 0.0
     for i in range(n):
         d = ws.push[i]
         if p.mech_coalition:
-            d += p.provocation[i] * deployed_share + p.deploy_push * ws.deployed[i]
+            d += p.provocation[i] * provoking + p.deploy_push * ws.deployed[i]
         if p.mech_reaction:
             d += ws.grievance[i] - p.fatigue[i] * ws.x[i]
         ws.drift[i] = d

@@ -15,7 +15,7 @@ OPS = {"set": 0, "add": 1, "scale": 2}
 PARAM_FIELDS = (
     "n_states", "n_leaders", "n_factions", "n_actions", "n_rungs", "n_members", "steps", "dt",
     "mech_reaction", "mech_decisions", "mech_coalition", "mech_domestic", "mech_events",
-    "x0", "fatigue", "grievance0", "noise", "provocation",
+    "x0", "fatigue", "grievance0", "noise", "provocation", "capability", "exposure", "member_capability",
     "react_dst", "react_src", "react_k",
     "thresholds", "rung_risk",
     "member", "commitment0", "deploy_threshold0", "withdraw_threshold", "us_dependence",

@@ -53,9 +53,9 @@ class State:
     fatigue: float = _f(lo=0.0, doc="a_i, Richardson's fatigue and expense")
     grievance: float = _f(doc="g_i, Richardson's grievance")
     noise: float = _f(lo=0.0, doc="sigma_i, per sqrt(week)")
-    capability: float = _f(1.0, lo=0.0)
-    exposure: float = _f(0.0, **PROBABILITY, doc="economic exposure to coercion")
-    provocation: float = _f(0.0, doc="drift per unit share of coalition deployed")
+    capability: float = _f(1.0, lo=0.0, doc="military weight; deployed capability provokes")
+    exposure: float = _f(0.0, **PROBABILITY, doc="share of coercive pressure that bites")
+    provocation: float = _f(0.0, doc="drift per unit capability-weighted share of the coalition deployed")
     groups: tuple[str, ...] = ()
     coalition: Membership | None = None
 
@@ -106,7 +106,7 @@ class Action:
     goldstein: float = _f(lo=-10.0, hi=10.0)
     cost: float = _f(0.0, lo=0.0)
     pledge: float = _f(0.0, lo=0.0, doc="public commitment it adds")
-    pressure: float = _f(0.0, doc="push on each of the leader's targets")
+    pressure: float = _f(0.0, doc="push shared among the leader's targets, times their exposure")
     backdown: bool = False
     kinetic: bool = False
     description: str = ""
