@@ -1,38 +1,12 @@
-"""Plotly figures of result tables. Views take tables, never the model or the kernel.
-
-Every function returns a ``plotly.graph_objects.Figure``; given an empty table
-it returns a figure that says so instead of raising.
-"""
+"""Figures of one run's tables: levels, rung crossing, coalition, US politics, narrative."""
 from __future__ import annotations
 
 from typing import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import qualitative
 
-KEY_ACTORS = ("RUS", "USA", "FRA", "GBR", "POL", "DEU", "CHN", "UKR")
-BLOC_COLOURS = {"NATO": "#1f77b4", "SCO": "#d62728", "partner": "#2ca02c", "EU": "#9467bd"}
-_PALETTE = qualitative.D3 + qualitative.Plotly + qualitative.Dark24
-
-
-def actor_colours(actors: Sequence[str]) -> dict[str, str]:
-    """A stable colour per actor: key actors first, the rest in given order."""
-    ordered = [a for a in KEY_ACTORS if a in actors] + [a for a in actors if a not in KEY_ACTORS]
-    return {a: _PALETTE[i % len(_PALETTE)] for i, a in enumerate(ordered)}
-
-
-def _rgba(hex_colour: str, alpha: float) -> str:
-    h = hex_colour.lstrip("#")
-    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
-    return f"rgba({r},{g},{b},{alpha})"
-
-
-def message_figure(text: str, title: str = "") -> go.Figure:
-    fig = go.Figure()
-    fig.add_annotation(text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font=dict(size=16))
-    fig.update_layout(title=title, xaxis=dict(visible=False), yaxis=dict(visible=False), height=300)
-    return fig
+from .common import KEY_ACTORS, actor_colours, message_figure, rgba
 
 
 def fan_chart(steps: pd.DataFrame, rungs: Sequence[dict], actors: Sequence[str] | None = None) -> go.Figure:
@@ -51,7 +25,7 @@ def fan_chart(steps: pd.DataFrame, rungs: Sequence[dict], actors: Sequence[str] 
         top = max(top, float(d["q95"].max()))
         for lo, hi, alpha in (("q05", "q95", 0.12), ("q25", "q75", 0.25)):
             fig.add_trace(go.Scatter(x=list(d["week"]) + list(d["week"][::-1]), y=list(d[hi]) + list(d[lo][::-1]),
-                                     fill="toself", fillcolor=_rgba(c, alpha), line=dict(width=0), hoverinfo="skip",
+                                     fill="toself", fillcolor=rgba(c, alpha), line=dict(width=0), hoverinfo="skip",
                                      legendgroup=a, showlegend=False))
         fig.add_trace(go.Scatter(x=d["week"], y=d["q50"], name=a, line=dict(color=c, width=2), legendgroup=a,
                                  hovertemplate=f"{a} week %{{x}}: median level %{{y:.2f}}<extra></extra>"))
@@ -118,7 +92,7 @@ def guarantee_chart(weekly: pd.DataFrame) -> go.Figure:
     for name, colour in (("guarantee", "#1f77b4"), ("capital", "#ff7f0e")):
         fig.add_trace(go.Scatter(x=list(weekly["week"]) + list(weekly["week"][::-1]),
                                  y=list(weekly[f"{name}_q95"]) + list(weekly[f"{name}_q05"][::-1]), fill="toself",
-                                 fillcolor=_rgba(colour, 0.2), line=dict(width=0), hoverinfo="skip", showlegend=False))
+                                 fillcolor=rgba(colour, 0.2), line=dict(width=0), hoverinfo="skip", showlegend=False))
         fig.add_trace(go.Scatter(x=weekly["week"], y=weekly[f"{name}_q50"], name=f"{name} (median, 90% band)",
                                  line=dict(color=colour)))
     fig.update_layout(title=title, xaxis_title="week", yaxis_title="value in [0, 1]", yaxis_range=[0, 1])
