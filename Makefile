@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 REPLICATES ?= 10000
 
-.PHONY: install demo test bench clean-cache clean
+.PHONY: install demo test bench browser clean-cache clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,15 @@ demo: $(STAMP)
 	$(BIN)/escalate scenario=baseline replicates=$(REPLICATES) hydra.run.dir=results/demo/baseline
 	@echo "Open results/demo/baseline/report.html in a browser."
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# Debian's Chromium renders static figures (kaleido) and runs the browser test (Playwright);
+# neither may download a browser of its own.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+browser:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run

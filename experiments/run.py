@@ -1,7 +1,8 @@
-"""``escalate``: run a scenario ensemble from the command line (a Hydra app).
+"""``escalate``: run a scenario ensemble or a sweep from the command line (a Hydra app).
 
     escalate scenario=russia_resolute replicates=10000 seed=7
     escalate +params.leaders.putin.resolve=1.2 steps=26
+    escalate -m experiment=guarantee_vs_resolve          (a sweep: docs/sweeps.md)
 """
 from __future__ import annotations
 
@@ -9,29 +10,29 @@ import logging
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
-from omegaconf import DictConfig, OmegaConf
+from hydra.types import RunMode
+from omegaconf import DictConfig
+
+from .plan import PlanError, check_plan, check_settings, container, flatten, settings_of
 
 log = logging.getLogger("escalate")
 
-
-def flatten(params: Any, prefix: str = "") -> dict[str, Any]:
-    """``{states: {RUS: {x0: 3}}}`` -> ``{"states.RUS.x0": 3}`` (scenario override paths)."""
-    if not isinstance(params, dict):
-        return {prefix: params}
-    out: dict[str, Any] = {}
-    for key, value in params.items():
-        out.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
-    return out
+__all__ = ["flatten", "main", "run", "scenario_ref"]
 
 
 def _discard_empty_run_dir(path: Path) -> None:
     """Remove a run directory that holds only Hydra's own files (validation failed before any result)."""
     if path.is_dir() and all(p.name in (".hydra", "escalate.log", "run.log") for p in path.iterdir()):
         shutil.rmtree(path, ignore_errors=True)
+
+
+def _fail(err: Exception, out_dir: Path) -> None:
+    _discard_empty_run_dir(out_dir)
+    print(f"escalate: error: {err}", file=sys.stderr)
+    sys.exit(2)
 
 
 def scenario_ref(cfg: DictConfig) -> str:
@@ -47,35 +48,61 @@ def scenario_ref(cfg: DictConfig) -> str:
     return str(cfg.scenario if isinstance(cfg.scenario, str) else cfg.scenario.name)
 
 
+def _task_overrides() -> list[str]:
+    return list(HydraConfig.get().overrides.task) if HydraConfig.initialized() else []
+
+
 def run(cfg: DictConfig, out_dir: Path) -> Path:
     from sim import ScenarioError, load_scenario
     from sim.pipeline import run_to_directory
 
-    overrides = flatten(OmegaConf.to_container(cfg.params, resolve=True) or {})
+    overrides = flatten(container(cfg.params) or {})
     if cfg.steps is not None:
         overrides["steps"] = cfg.steps
     try:
         scenario = load_scenario(scenario_ref(cfg), overrides)
-        if not isinstance(cfg.replicates, int) or cfg.replicates < 1:
-            raise ValueError(f"replicates: expected a positive integer, got {cfg.replicates!r}")
-        if not isinstance(cfg.seed, int) or cfg.seed < 0:
-            raise ValueError(f"seed: expected a non-negative integer, got {cfg.seed!r}")
+        check_settings(cfg)
     except (ScenarioError, ValueError) as err:
-        _discard_empty_run_dir(out_dir)
-        print(f"escalate: error: {err}", file=sys.stderr)
-        sys.exit(2)
+        _fail(err, out_dir)
     log.info("scenario %s: %d replicates, seed %d -> %s", scenario.name, cfg.replicates, cfg.seed, out_dir)
     run_to_directory(scenario, cfg.replicates, cfg.seed, out_dir, threads=cfg.threads,
                      narrative_replicate=cfg.narrative_replicate, progress=cfg.progress,
-                     hydra_overrides=list(HydraConfig.get().overrides.task) if HydraConfig.initialized() else [])
+                     report=cfg.outputs == "full", hydra_overrides=_task_overrides())
+    return out_dir
+
+
+def run_design(cfg: DictConfig, out_dir: Path) -> Path:
+    """A batched design outside a multirun: one job in ``out_dir``, aggregated there."""
+    from sim.sweep import aggregate, start_sweep
+    from .sweep import run_job
+
+    try:
+        check_settings(cfg)
+        check_plan([{**settings_of(cfg), "scenario": scenario_ref(cfg)}])
+    except PlanError as err:
+        _fail(err, out_dir)
+    start_sweep(out_dir, None, resume=bool(cfg.resume), seed=cfg.seed, replicates=cfg.replicates,
+                seed_policy=cfg.seed_policy)
+    run_job(cfg, out_dir, scenario=scenario_ref(cfg), overrides=_task_overrides())
+    aggregate(out_dir, report=cfg.outputs == "full")
     return out_dir
 
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="config")
 def main(cfg: DictConfig) -> None:
     out_dir = Path(HydraConfig.get().runtime.output_dir)
+    if HydraConfig.get().mode == RunMode.MULTIRUN:
+        from .sweep import run_job
+        run_job(cfg, out_dir, job=int(HydraConfig.get().job.num), scenario=scenario_ref(cfg),
+                overrides=_task_overrides())
+        return
+    if cfg.design.get("kind"):
+        run_design(cfg, out_dir)
+        print(f"sweep table: {out_dir / 'sweep.parquet'}")
+        return
     run(cfg, out_dir)
-    print(f"report: {out_dir / 'report.html'}")
+    if cfg.outputs == "full":
+        print(f"report: {out_dir / 'report.html'}")
 
 
 if __name__ == "__main__":

@@ -1,80 +1,220 @@
-"""A self-contained offline HTML report of one run directory's tables."""
+"""Reports of stored runs: a self-contained offline HTML page, or every figure as a static image.
+
+Everything here reads the tables of a run directory (see ``docs/outputs.md``) and
+never simulates; the pages plot statistics of the replicates, never the replicates,
+so their size does not grow with the number of replicates.
+"""
 from __future__ import annotations
 
 import html
 import json
 from datetime import datetime, timezone
 from pathlib import Path
-
-import plotly.io as pio
-from plotly.offline import get_plotlyjs
+from typing import Sequence
 
 from . import views
 from .results import atomic_write_text, load_run
+from .views.page import FigureEntry, cards, config_block, meta_list, page, table
+
+REQUIRED_TABLES = ("steps", "weekly", "deployed", "members", "events")
 
 
-def _rungs(manifest: dict, config: dict | None) -> list[dict]:
+class RunDirError(ValueError):
+    """A path that is not a complete run directory."""
+
+
+def check_run_dir(run_dir) -> Path:
+    """The directory if it holds a manifest and every table a report needs; else a one-line RunDirError."""
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise RunDirError(f"{run_dir}: no such directory")
+    if not (run_dir / "manifest.json").is_file():
+        raise RunDirError(f"{run_dir}: not a run directory (no manifest.json)")
+    absent = [f"{t}.parquet" for t in REQUIRED_TABLES if not (run_dir / f"{t}.parquet").is_file()]
+    if absent:
+        raise RunDirError(f"{run_dir}: incomplete run directory (missing {', '.join(absent)})")
+    return run_dir
+
+
+def read_run(run_dir) -> tuple[dict, dict | None]:
+    """The stored tables and manifest of ``run_dir`` and its resolved scenario (None if not stored)."""
+    run_dir = check_run_dir(run_dir)
+    try:
+        run = load_run(run_dir)
+        scenario = run_dir / "scenario.json"
+        config = json.loads(scenario.read_text()) if scenario.is_file() else None
+    except (OSError, ValueError) as err:
+        raise RunDirError(f"{run_dir}: unreadable run directory ({err})") from None
+    run["run_date"] = datetime.fromtimestamp((run_dir / "manifest.json").stat().st_mtime, timezone.utc)
+    return run, config
+
+
+def rungs_of(manifest: dict, config: dict | None) -> list[dict]:
     if config and config.get("ladder"):
         return [{"name": r["name"], "threshold": float(r["threshold"])} for r in config["ladder"]]
     return [{"name": n, "threshold": float(i)} for i, n in enumerate(manifest.get("rungs", []))]
 
 
+def run_figures(run: dict, config: dict | None = None) -> list[FigureEntry]:
+    """Every figure of one run, in report order, with its caption."""
+    m = run["manifest"]
+    rungs = rungs_of(m, config)
+    names = [r["name"] for r in rungs]
+    actors = m.get("actors") or []
+    thresholds = {s["id"]: float(s["coalition"]["deploy_threshold"]) for s in (config or {}).get("states", [])
+                  if s.get("coalition")}
+    adversary = ((config or {}).get("roles") or {}).get("adversary", "RUS")
+    return [
+        FigureEntry("levels", views.fan_chart(run.get("steps"), rungs, all_actors=actors),
+                    "Levels of the key actors: the line is the median over replicates, the bands hold 50% and 90% "
+                    "of them, and the shaded strips are the rungs of the ladder."),
+        FigureEntry("occupancy", views.occupancy_heatmap(run.get("steps"), names,
+                                                         [adversary] + [a for a in views.KEY_ACTORS if a != adversary]),
+                    "Share of replicates in which the chosen actor stands on each rung, week by week "
+                    "(buttons pick the actor)."),
+        FigureEntry("crossing", views.crossing_chart(run.get("weekly"), names, m.get("replicates")),
+                    "Share of replicates in which some tracked actor has reached each rung by a given week, "
+                    "with 95% Wilson bands; dashed: a direct NATO–Russia clash."),
+        FigureEntry("time-to-clash", views.survival_chart(run.get("weekly")),
+                    "Survival curve of the time to the first direct clash: the share of replicates still without "
+                    "one at each week, with its 95% Wilson band."),
+        FigureEntry("deployed", views.deployment_chart(run.get("deployed"), run.get("weekly")),
+                    "How many coalition members have force-blocking units deployed, as a distribution over "
+                    "replicates by week, with the median in orange."),
+        FigureEntry("commitment", views.commitment_chart(run.get("members"), thresholds),
+                    "Mean commitment m of each coalition member by week (buttons switch to the share of replicates "
+                    "in which it is deployed); θ↑ is the commitment at which it deploys."),
+        FigureEntry("us-politics", views.guarantee_chart(run.get("weekly")),
+                    "US guarantee credibility G and the president's political capital P: median with 50% and 90% "
+                    "bands over replicates."),
+        FigureEntry("network", views.network_chart(config or {}, run.get("steps")),
+                    "Who pushes whom: edge width is the reaction k_ij times the median level of the pushing state "
+                    "that week (slider or ▶ to move through the weeks); node size is capability, colour the bloc."),
+        FigureEntry("narrative", views.timeline_chart(run.get("events")),
+                    "One replicate told as a story by the Mesa model: leaders' actions (holds left out), "
+                    "deployments, scheduled events and any clash; hover for details."),
+    ]
+
+
+def _fmt(value, spec: str, default: str = "–") -> str:
+    try:
+        return format(float(value), spec)
+    except (TypeError, ValueError):
+        return default
+
+
+def headline_cards(manifest: dict, rung_names: Sequence[str]) -> str:
+    h = manifest.get("headline", {})
+    rung = h.get("median_max_rung")
+    rung_name = rung_names[int(rung)] if rung is not None and 0 <= int(rung) < len(rung_names) else ""
+    return cards([
+        (_fmt(h.get("p_clash"), ".1%"), f"P(direct NATO–Russia clash within {manifest.get('steps')} weeks)",
+         f"95% CI {_fmt(h.get('p_clash_lo'), '.1%')}–{_fmt(h.get('p_clash_hi'), '.1%')}"),
+        (_fmt(rung, ".0f"), "median highest rung reached", rung_name),
+        (_fmt(h.get("median_deployed_peak"), ".0f"), "median coalition members deployed at peak",
+         f"at the horizon: {_fmt(h.get('median_deployed_final'), '.0f')}"),
+        (_fmt(h.get("mean_us_guarantee_final"), ".2f"), "mean US guarantee credibility G at the horizon", "on [0, 1]"),
+        (_fmt(h.get("p_deescalated"), ".1%"), "P(de-escalated)", "back to the de-escalation rung or below"),
+        (_fmt(h.get("p_diverged"), ".2%"), "P(diverged)", "a level left the numeric range"),
+    ])
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def build_report(run: dict, config: dict | None = None) -> str:
     """HTML text for ``run`` (as returned by :func:`sim.results.load_run`)."""
     m = run["manifest"]
-    rungs = _rungs(m, config)
-    names = [r["name"] for r in rungs]
-    h = m.get("headline", {})
-    figures = [
-        (views.fan_chart(run.get("steps"), rungs),
-         "Levels of the key actors: the line is the median over replicates, bands hold 50% and 90% of them."),
-        (views.crossing_chart(run.get("weekly"), names),
-         "Share of replicates in which some tracked actor has reached each rung by a given week; "
-         "dashed: a direct NATO-Russia clash, with its 95% Wilson interval."),
-        (views.deployment_chart(run.get("deployed")),
-         "How many coalition members have force-blocking units deployed, as a distribution over replicates."),
-        (views.guarantee_chart(run.get("weekly")),
-         "US guarantee credibility G and the president's political capital P (median and 90% band)."),
-        (views.timeline_chart(run.get("events")),
-         "One replicate told as a story: leaders' actions (holds omitted), deployments, scheduled events, clash."),
-    ]
-    parts = []
-    for i, (fig, caption) in enumerate(figures):
-        fig.update_layout(template="plotly_white", margin=dict(l=60, r=30, t=60, b=60))
-        div = pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=f"figure-{i}",
-                          config={"displaylogo": False, "responsive": True})
-        parts.append(f'<section class="figure">{div}<p class="caption">{html.escape(caption)}</p></section>')
-    headline = (f"P(direct NATO-Russia clash within {m.get('steps')} weeks) = {h.get('p_clash', float('nan')):.3f} "
-                f"(95% CI {h.get('p_clash_lo', float('nan')):.3f}-{h.get('p_clash_hi', float('nan')):.3f}); "
-                f"median coalition members deployed at peak {h.get('median_deployed_peak', float('nan')):.0f}, "
-                f"at the end {h.get('median_deployed_final', float('nan')):.0f}; "
-                f"median highest rung {h.get('median_max_rung', float('nan')):.0f}"
-                + (f" ({names[int(h['median_max_rung'])]})" if names and "median_max_rung" in h else "") + ".")
-    version = m.get("versions", {}).get("escalation-sim", "?")
-    created = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    config_text = html.escape(json.dumps(config, indent=2)) if config else "(not stored)"
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(str(m.get('scenario')))} - escalation report</title>
-<script type="text/javascript">{get_plotlyjs()}</script>
-<style>body{{font-family:system-ui,sans-serif;max-width:1300px;margin:auto;padding:1em;color:#222}}
-.caption{{color:#555;margin-top:0}} .headline{{font-size:1.15em;background:#f4f6f8;padding:.8em;border-radius:6px}}
-pre{{background:#f7f7f7;padding:1em;overflow:auto;max-height:30em}} dl{{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}}</style>
-</head><body>
-<h1>Scenario: {html.escape(str(m.get('scenario')))}</h1>
-<dl><dt>seed</dt><dd>{m.get('seed')}</dd><dt>replicates</dt><dd>{m.get('replicates')}</dd>
-<dt>horizon</dt><dd>{m.get('steps')} weeks</dd><dt>version</dt><dd>{html.escape(version)}</dd>
-<dt>commit</dt><dd>{html.escape(str(m.get('git_commit')))}</dd><dt>report built</dt><dd>{created}</dd></dl>
-<p class="headline">{html.escape(headline)}</p>
-{''.join(parts)}
-<h2>Resolved scenario</h2><details><summary>show</summary><pre>{config_text}</pre></details>
-</body></html>"""
+    names = [r["name"] for r in rungs_of(m, config)]
+    run_date = run.get("run_date")
+    header = (f"<h1>Scenario: {html.escape(str(m.get('scenario')))}</h1>"
+              + (f"<p>{html.escape(config['description'])}</p>" if config and config.get("description") else "")
+              + meta_list([("seed", m.get("seed")), ("replicates", f"{m.get('replicates', 0):,}"),
+                           ("horizon", f"{m.get('steps')} weeks"),
+                           ("version", m.get("versions", {}).get("escalation-sim", "?")),
+                           ("commit", (m.get("git_commit") or "?")[:12]),
+                           ("run", run_date.strftime("%Y-%m-%d %H:%M UTC") if run_date else "?"),
+                           ("report built", _now())])
+              + "<h2>Headline</h2>" + headline_cards(m, names))
+    footer = ("<h2>Resolved scenario</h2>" + config_block("show the scenario as run (after extends, set and overrides)",
+                                                         config)
+              + config_block("show the manifest", {k: v for k, v in m.items() if k != "headline"}))
+    return page(f"{m.get('scenario')} - escalation report", header, run_figures(run, config), footer)
 
 
-def write_report(run_dir, config: dict | None = None) -> Path:
-    """Build ``report.html`` in ``run_dir`` from its stored tables (no simulation)."""
-    run_dir = Path(run_dir)
-    if config is None and (run_dir / "scenario.json").is_file():
-        config = json.loads((run_dir / "scenario.json").read_text())
-    path = run_dir / "report.html"
-    atomic_write_text(path, build_report(load_run(run_dir), config))
+def write_report(run_dir, config: dict | None = None, out=None) -> Path:
+    """Build ``report.html`` (or ``out``) from the stored tables of ``run_dir``; no simulation."""
+    run, stored = read_run(run_dir)
+    path = Path(out) if out else Path(run_dir) / "report.html"
+    atomic_write_text(path, build_report(run, config if config is not None else stored))
     return path
+
+
+def _labels(runs: Sequence[tuple[Path, dict, dict | None]]) -> list[str]:
+    """Scenario names, made unique with the run directory's name where two runs share one."""
+    names = [str(run["manifest"].get("scenario")) for _, run, _ in runs]
+    return [n if names.count(n) == 1 else f"{n} ({path.name})" for n, (path, _, _) in zip(names, runs)]
+
+
+def comparison_figures(runs: Sequence[tuple[Path, dict, dict | None]]) -> list[FigureEntry]:
+    labels = _labels(runs)
+    first_run, first_config = runs[0][1], runs[0][2]
+    names = [r["name"] for r in rungs_of(first_run["manifest"], first_config)]
+    adversary = ((first_config or {}).get("roles") or {}).get("adversary", "RUS")
+    weekly = {lab: run.get("weekly") for lab, (_, run, _) in zip(labels, runs)}
+    return [
+        FigureEntry("outcomes", views.outcome_comparison(
+            weekly, {lab: run["manifest"].get("replicates", 0) for lab, (_, run, _) in zip(labels, runs)}, names),
+            "The same outcomes in every scenario, side by side: bars are probabilities by the last week, whiskers "
+            "their 95% Wilson intervals."),
+        FigureEntry("clash-by-week", views.clash_comparison(weekly),
+                    "Cumulative probability of a direct clash by week in each scenario, with 95% bands."),
+        FigureEntry("adversary-level", views.level_comparison(
+            {lab: run.get("steps") for lab, (_, run, _) in zip(labels, runs)}, adversary),
+            f"Escalation level of {adversary} in each scenario: median and the middle 50% of replicates."),
+        FigureEntry("final-state", views.final_state_comparison(weekly),
+                    "Coalition members deployed and US guarantee credibility at the horizon in each scenario."),
+    ]
+
+
+def build_comparison(runs: Sequence[tuple[Path, dict, dict | None]]) -> str:
+    labels = _labels(runs)
+    rows, meta = [], []
+    for label, (path, run, _) in zip(labels, runs):
+        m, h = run["manifest"], run["manifest"].get("headline", {})
+        meta.append([label, m.get("seed"), f"{m.get('replicates', 0):,}", f"{m.get('steps')} weeks",
+                     m.get("versions", {}).get("escalation-sim", "?"), str(path)])
+        rows.append([label, f"{_fmt(h.get('p_clash'), '.1%')} ({_fmt(h.get('p_clash_lo'), '.1%')}–"
+                            f"{_fmt(h.get('p_clash_hi'), '.1%')})",
+                     _fmt(h.get("median_max_rung"), ".0f"), _fmt(h.get("median_deployed_peak"), ".0f"),
+                     _fmt(h.get("median_deployed_final"), ".0f"), _fmt(h.get("mean_us_guarantee_final"), ".2f"),
+                     _fmt(h.get("p_deescalated"), ".1%")])
+    header = (f"<h1>Scenario comparison: {html.escape(', '.join(labels))}</h1>"
+              + meta_list([("scenarios", len(runs)), ("report built", _now())])
+              + table(["scenario", "seed", "replicates", "horizon", "version", "run directory"], meta)
+              + "<h2>Headline</h2>"
+              + table(["scenario", "P(clash) (95% CI)", "median highest rung", "median deployed at peak",
+                       "median deployed at horizon", "mean US guarantee G at horizon", "P(de-escalated)"], rows))
+    footer = "<h2>Resolved scenarios</h2>" + "".join(config_block(f"show {label}", config)
+                                                   for label, (_, _, config) in zip(labels, runs))
+    return page("scenario comparison - escalation report", header, comparison_figures(runs), footer)
+
+
+def read_runs(run_dirs: Sequence) -> list[tuple[Path, dict, dict | None]]:
+    return [(Path(d), *read_run(d)) for d in run_dirs]
+
+
+def write_comparison(run_dirs: Sequence, out) -> Path:
+    """A comparison report of several run directories, written to ``out``."""
+    path = Path(out)
+    atomic_write_text(path, build_comparison(read_runs(run_dirs)))
+    return path
+
+
+def export_report_figures(run_dirs: Sequence, out_dir, fmt: str) -> list[Path]:
+    """Every figure of one run (or of a comparison of several) as ``fmt`` images in ``out_dir``."""
+    from .views.export import export_figures
+    runs = read_runs(run_dirs)
+    entries = run_figures(runs[0][1], runs[0][2]) if len(runs) == 1 else comparison_figures(runs)
+    return export_figures([(e.name, e.figure) for e in entries], out_dir, fmt)

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .ensemble_kernel import FIXED_POINT, UNIT_BINS
+from .stats import wilson_interval
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
@@ -54,16 +55,6 @@ def level_quantiles(level_hist: np.ndarray, hist_max: float, qs=QUANTILES) -> np
     # zero bin -> [0, 0]; overflow bin reported at its lower edge (documented resolution limit)
     edges = np.concatenate([[0.0, 0.0], np.arange(1, n_bins + 1) * width, [hist_max]])
     return hist_quantiles(level_hist, edges, qs)
-
-
-def wilson_interval(successes, n, z: float = 1.959963984540054):
-    """Wilson score interval for a binomial proportion (vectorised)."""
-    successes, n = np.asarray(successes, float), np.asarray(n, float)
-    p = np.where(n > 0, successes / np.maximum(n, 1), np.nan)
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return centre - half, centre + half
 
 
 def _reached_by(first_weeks: np.ndarray, weeks: np.ndarray) -> np.ndarray:

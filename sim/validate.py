@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import difflib
+import functools
 import math
 import types
 import typing
@@ -167,7 +168,7 @@ def _known_keys(parts: list[str], raw: dict) -> set[str] | None:
     """Field names allowed at the dict reached by ``parts`` (None when not a schema dict)."""
     cls: Any = sc.Scenario
     for part in parts:
-        hints = typing.get_type_hints(cls)
+        hints = _type_hints(cls)
         if part not in hints:
             # a list element: the path part is a record key, keep the element type
             continue
@@ -175,6 +176,12 @@ def _known_keys(parts: list[str], raw: dict) -> set[str] | None:
         if cls is None:
             return None
     return {f.name for f in dataclasses.fields(cls) if f.name != "source"} if dataclasses.is_dataclass(cls) else None
+
+
+@functools.lru_cache(maxsize=None)
+def _type_hints(cls: type) -> dict[str, Any]:
+    # Resolving string annotations is most of the cost of building a scenario; sweeps build thousands.
+    return typing.get_type_hints(cls)
 
 
 def _element_type(hint: Any) -> Any:
@@ -211,7 +218,7 @@ def _build(cls: type, raw: Any, where: str, source: str) -> Any:
     for key in raw:
         if key not in fields:
             raise ScenarioError(source, _join(where, key), f"unknown key{_suggest(key, fields)}")
-    hints = typing.get_type_hints(cls)
+    hints = _type_hints(cls)
     values = {}
     for name, fld in fields.items():
         key = _join(where, name)

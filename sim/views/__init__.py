@@ -1,10 +1,23 @@
 """Plotly figures of result tables. Views take tables, never the model or the kernel.
 
 Every function returns a ``plotly.graph_objects.Figure``; given an empty table it
-returns a figure that says so instead of raising. One module per family of views.
+returns a figure that says so instead of raising. One module per family of views:
+``levels`` (fan chart, rung occupancy), ``risk`` (rung crossing, time to clash),
+``coalition`` (deployment, commitment, US guarantee), ``network``, ``narrative``,
+``compare`` (scenarios side by side), ``sweep`` (sweeps); ``export`` writes static images,
+``page`` lays figures out as a self-contained HTML page.
 """
-from .common import BLOC_COLOURS, KEY_ACTORS, actor_colours, message_figure
-from .run import crossing_chart, deployment_chart, fan_chart, guarantee_chart, timeline_chart
+from .coalition import commitment_chart, deployment_chart, guarantee_chart
+from .common import BLOC_COLOURS, KEY_ACTORS, actor_colours, bloc_colour, message_figure, scenario_colours
+from .compare import clash_comparison, final_state_comparison, level_comparison, outcome_comparison
+from .levels import fan_chart, occupancy_heatmap
+from .narrative import timeline_chart
+from .network import network_chart
+from .risk import crossing_chart, survival_chart
+from .sweep import parallel_coordinates, scenario_bars, sensitivity_tornado, sweep_heatmap, sweep_line
 
-__all__ = ["BLOC_COLOURS", "KEY_ACTORS", "actor_colours", "message_figure", "fan_chart", "crossing_chart",
-           "deployment_chart", "guarantee_chart", "timeline_chart"]
+__all__ = ["BLOC_COLOURS", "KEY_ACTORS", "actor_colours", "bloc_colour", "message_figure", "scenario_colours",
+           "fan_chart", "occupancy_heatmap", "crossing_chart", "survival_chart", "deployment_chart",
+           "commitment_chart", "guarantee_chart", "network_chart", "timeline_chart", "outcome_comparison",
+           "clash_comparison", "level_comparison", "final_state_comparison", "scenario_bars", "sweep_line",
+           "sweep_heatmap", "parallel_coordinates", "sensitivity_tornado"]

@@ -1,0 +1,86 @@
+"""Sweep-level work around a Hydra multirun: check the plan first, aggregate at the end.
+
+Configured in ``configs/config.yaml`` under ``hydra.callbacks``, so every
+``escalate -m ...`` gets it, whichever launcher runs the jobs. Launchers do not
+pass job results to ``on_multirun_end``: it reads them from the sweep directory,
+which is also what ``escalate-aggregate`` does by hand.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
+
+from .plan import PlanError, check_plan, check_settings, job_settings, plan_jobs
+
+log = logging.getLogger("escalate")
+
+
+class SweepCallback(Callback):
+    def __init__(self, aggregate: bool = True, report: bool = True) -> None:
+        self.aggregate = aggregate
+        self.report = report
+        self._bar: Any = None
+        self._pid: int | None = None
+
+    def __getstate__(self) -> dict:
+        # Ray and submitit ship the callbacks to their workers; a progress bar cannot travel.
+        return {**self.__dict__, "_bar": None}
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        from sim.sweep import start_sweep
+        jobs = plan_jobs(config)
+        try:
+            check_settings(config)
+            settings = [job_settings(config, job) for job in jobs] if jobs is not None else []
+            check_plan(settings)
+        except PlanError as err:
+            print(f"escalate: error: {err}", file=sys.stderr)
+            sys.exit(2)
+        sweep_dir = Path(config.hydra.sweep.dir)
+        sweep_dir.mkdir(parents=True, exist_ok=True)
+        planned = None if jobs is None else [
+            {"job": i, "overrides": job, "scenario": s["scenario"], "params": s["params"]}
+            for i, (job, s) in enumerate(zip(jobs, settings))]
+        start_sweep(sweep_dir, planned, resume=bool(config.get("resume")),
+                    launcher=config.hydra.runtime.choices.get("hydra/launcher"),
+                    seed=config.seed, replicates=config.replicates, seed_policy=config.seed_policy)
+        log.info("sweep: %s jobs -> %s%s", "?" if jobs is None else len(jobs), sweep_dir,
+                 " (resume: finished jobs are skipped)" if config.get("resume") else "")
+        self._pid = os.getpid()
+        if jobs is not None and config.get("progress"):
+            from tqdm.auto import tqdm
+            self._bar = tqdm(total=len(jobs), desc="sweep jobs", unit="job", dynamic_ncols=True)
+
+    def on_job_end(self, config: DictConfig, job_return: Any, **kwargs: Any) -> None:
+        # Only the basic launcher ends jobs in this process; elsewhere the job logs its own line.
+        if self._bar is not None and os.getpid() == self._pid:
+            self._bar.update(1)
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        from sim.sweep import TABLE_FILE, REPORT_FILE, aggregate
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+        if not self.aggregate:
+            return
+        sweep_dir = Path(config.hydra.sweep.dir)
+        manifest = aggregate(sweep_dir, report=self.report)
+        log.info("%s", summary_line(manifest))
+        log.info("sweep table: %s%s", sweep_dir / TABLE_FILE,
+                 f"; report: {sweep_dir / REPORT_FILE}" if self.report else "")
+
+
+def summary_line(manifest: dict) -> str:
+    wall = manifest.get("wall_time_s")
+    rate = manifest.get("replicate_runs_per_s")
+    return (f"sweep: {manifest['jobs_total']} jobs ({manifest['jobs_ok']} ok, {manifest['jobs_failed']} failed, "
+            f"{manifest['jobs_missing']} missing, {manifest['jobs_resumed']} resumed), "
+            f"{manifest['points_ok']}/{manifest['points']} points ok, "
+            f"{manifest['replicate_runs_this_run']:,} replicate runs"
+            + (f" in {wall:.1f} s ({rate:,.0f}/s)" if wall is not None and rate is not None else ""))

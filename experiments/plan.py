@@ -1,0 +1,168 @@
+"""What a multirun will do, known before any job starts: its jobs, their scenarios and parameter paths.
+
+Hydra's basic sweeper turns ``hydra.sweeper.params`` and the command line into one
+list of overrides per job; :func:`plan_jobs` repeats that expansion so that every
+swept path can be checked against its scenario while nothing has run yet.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
+SEED_POLICIES = ("per_point", "common")
+OUTPUTS = ("full", "tables", "summary")
+
+
+class PlanError(ValueError):
+    """A sweep that must not start; the message names the key and what was expected."""
+
+
+def flatten(params: Any, prefix: str = "") -> dict[str, Any]:
+    """``{states: {RUS: {x0: 3}}}`` -> ``{"states.RUS.x0": 3}`` (scenario override paths).
+
+    Lists are leaves (a design's ``[low, high]``), so dotted keys and nested keys give
+    the same paths.
+    """
+    if not isinstance(params, dict):
+        return {prefix: params}
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        out.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    return out
+
+
+def container(node: Any) -> Any:
+    return OmegaConf.to_container(node, resolve=True) if OmegaConf.is_config(node) else node
+
+
+def design_spec(cfg: DictConfig) -> dict:
+    """The ``design`` mapping with its ``params`` flattened to dotted paths."""
+    spec = dict(container(cfg.get("design")) or {})
+    spec["params"] = flatten(spec.get("params") or {})
+    return spec
+
+
+def check_settings(cfg: DictConfig) -> None:
+    """Keys every job needs, checked once for the whole sweep (and again by each job)."""
+    if isinstance(cfg.replicates, bool) or not isinstance(cfg.replicates, int) or cfg.replicates < 1:
+        raise PlanError(f"replicates: expected a positive integer, got {cfg.replicates!r}")
+    if isinstance(cfg.seed, bool) or not isinstance(cfg.seed, int) or not 0 <= cfg.seed < 2 ** 63:
+        raise PlanError(f"seed: expected a non-negative integer, got {cfg.seed!r}")
+    if cfg.seed_policy not in SEED_POLICIES:
+        raise PlanError(f"seed_policy: expected one of {', '.join(SEED_POLICIES)}, got {cfg.seed_policy!r}")
+    if cfg.outputs not in OUTPUTS:
+        raise PlanError(f"outputs: expected one of {', '.join(OUTPUTS)}, got {cfg.outputs!r}")
+
+
+def plan_jobs(config: DictConfig) -> list[list[str]] | None:
+    """Each job's overrides, in Hydra's job order; None under a sweeper other than the basic one."""
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    sweeper = config.hydra.sweeper
+    if sweeper.get("_target_") != BASIC_SWEEPER:
+        return None
+    arguments = [f"{k}={v}" for k, v in (sweeper.get("params") or {}).items()]
+    arguments += list(config.hydra.overrides.task)
+    parser = OverridesParser.create(config_loader=GlobalHydra.instance().config_loader())
+    batches = BasicSweeper.split_arguments(parser.parse_overrides(arguments), None)
+    return [list(job) for job in batches[0]] if batches else [[]]
+
+
+def job_settings(config: DictConfig, overrides: list[str]) -> dict:
+    """Scenario, parameter overrides and design of one job, from the sweep's config and the job's overrides.
+
+    Overrides are applied directly (composing every job's config is slow); a job
+    that picks another experiment or config group is composed as its launcher will.
+    """
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    parsed = [o for o in OverridesParser.create().parse_overrides(overrides) if not o.is_delete()]
+    choices = config.hydra.runtime.choices
+    if any(("/" in o.key_or_group or o.key_or_group == "experiment")
+           and str(o.value()) != str(choices.get(o.key_or_group)) for o in parsed):
+        job = GlobalHydra.instance().config_loader().load_sweep_config(config, list(overrides))
+        return settings_of(job)
+    settings = settings_of(config)
+    for o in parsed:
+        _apply(settings, o.key_or_group, o.value(), choices)
+    return settings
+
+
+def _apply(settings: dict, key: str, value: Any, choices: Any) -> None:
+    if key == "scenario" and not settings["scenario_file"]:
+        settings["scenario"] = str(value)
+    elif key == "scenario_file":
+        settings["scenario_file"] = value
+        settings["scenario"] = str(value) if value else choices.get("scenario")
+    elif key == "params" or key.startswith("params."):
+        if key == "params":
+            settings["params"] = {}
+        settings["params"].update(flatten(value, key[len("params."):]) if key != "params" else flatten(value or {}))
+    elif key == "design.params" or key.startswith("design.params."):
+        path = key[len("design.params."):]
+        settings["design"]["params"].update(flatten(value, path) if path else flatten(value or {}))
+    elif key == "design":
+        settings["design"] = {**(value or {}), "params": flatten((value or {}).get("params") or {})}
+    elif key.startswith("design."):
+        settings["design"][key[len("design."):]] = value
+
+
+def settings_of(cfg: DictConfig) -> dict:
+    choice = cfg.hydra.runtime.choices.get("scenario") if "hydra" in cfg else None
+    scenario_file = cfg.get("scenario_file")
+    return {"scenario": str(scenario_file) if scenario_file else choice, "scenario_file": scenario_file,
+            "params": flatten(container(cfg.get("params")) or {}), "design": design_spec(cfg)}
+
+
+def check_plan(settings: list[dict]) -> None:
+    """Refuse a sweep whose designs are malformed or whose paths miss their scenario's keys.
+
+    Each scenario is loaded once with every path swept on it (a probe value each:
+    the first value met, a design range's midpoint); only a wrong path refuses the
+    sweep, a value out of range stays a bad point for its job to report.
+    """
+    from sim import ScenarioError
+    from sim.design import DesignError, design_from_config
+    from sim.points import check_paths
+
+    probes: dict[str, dict[str, tuple[str, Any]]] = {}
+    for job in settings:
+        try:
+            design = design_from_config(job["design"])
+        except DesignError as err:
+            raise PlanError(str(err)) from None
+        probe = probes.setdefault(str(job["scenario"]), {})
+        for path, value in job["params"].items():
+            probe.setdefault(path, ("params", value))
+        for path, low, high in design.params if design else ():
+            probe.setdefault(path, ("design.params", (low + high) / 2))
+    for ref, probe in probes.items():
+        try:
+            check_paths(ref, {path: value for path, (_, value) in probe.items()})
+        except ScenarioError as err:
+            if err.source != "override":
+                raise PlanError(str(err)) from None
+            path = next((p for p in probe if p == err.key or p.startswith(err.key + ".")), err.key)
+            where = probe.get(path, ("params",))[0]
+            detail = str(err).split(": ", 2)[-1]
+            at = "" if err.key == path else f"at {err.key}: "
+            raise PlanError(f"sweep over scenario {ref!r}: {where}.{path}: {at}{detail}{leader_hint(ref, path)}") from None
+
+
+def leader_hint(ref: str, path: str) -> str:
+    """``states.RUS.resolve`` -> a pointer to ``leaders.putin.resolve``: resolve and the like belong to leaders."""
+    import dataclasses
+
+    from sim import load_scenario
+    from sim.scenario import Leader
+
+    parts = path.split(".")
+    if len(parts) != 3 or parts[0] != "states" or parts[2] not in {f.name for f in dataclasses.fields(Leader)}:
+        return ""
+    leader = next((ld.id for ld in load_scenario(ref).leaders if ld.state == parts[1]), None)
+    return f"; {parts[2]} is a leader attribute: leaders.{leader}.{parts[2]}" if leader else ""

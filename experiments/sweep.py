@@ -1,0 +1,113 @@
+"""One sweep job: the parameter points of one Hydra job, evaluated and stored in its folder.
+
+A job is one point (the scenario with its ``params`` overrides) or, with a
+``design``, a batch of points evaluated in this process. It never raises for a
+bad point or a failed run: the failure is written to ``job.json`` and the
+sweep table, and the other jobs go on.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from pathlib import Path
+
+import pandas as pd
+from omegaconf import DictConfig
+
+from .plan import check_settings, container, design_spec, flatten
+
+log = logging.getLogger("escalate")
+
+
+def fingerprint(cfg: DictConfig, scenario_raw: dict, design: dict) -> str:
+    """What a job's result depends on; ``resume`` reuses a finished job only when this matches."""
+    import sim
+    inputs = {"scenario": scenario_raw, "design": design, "replicates": cfg.replicates, "seed": cfg.seed,
+              "seed_policy": cfg.seed_policy, "outputs": cfg.outputs,
+              "narrative_replicate": cfg.narrative_replicate if cfg.outputs != "summary" else None,
+              "version": sim.__version__}
+    text = json.dumps(inputs, sort_keys=True, default=str)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def run_job(cfg: DictConfig, out_dir: Path, *, job: int = 0, scenario: str, overrides: list[str] = ()) -> dict:
+    """Evaluate this job's points into ``out_dir``; returns what ``job.json`` records."""
+    from sim import ScenarioError
+    from sim.design import DesignError, design_from_config, part_of, sample
+    from sim.points import ScenarioPoints, error_text, evaluate_points, scenario_raw
+    from sim.sweep import clear_job, finished_job, write_job
+
+    started = time.perf_counter()
+    params = flatten(container(cfg.params) or {})
+    spec = design_spec(cfg)
+    info = {"job": job, "scenario": scenario, "params": params, "overrides": list(overrides), "status": "ok",
+            "error": ""}
+    try:
+        check_settings(cfg)
+        design = design_from_config(spec)
+        points = ScenarioPoints(scenario, {**params, **({"steps": cfg.steps} if cfg.steps is not None else {})})
+    except (ScenarioError, DesignError, ValueError) as err:
+        clear_job(out_dir)
+        info.update(status="failed", error=error_text(err), wall_time_s=time.perf_counter() - started)
+        write_job(out_dir, _failed_rows(scenario, params, info["error"]), info)
+        log.warning("job %d %s: failed: %s", job, _describe(params), info["error"])
+        return info
+    info.update(scenario=points.name, fingerprint=fingerprint(cfg, scenario_raw(points.base), spec))
+    if cfg.resume and (done := finished_job(out_dir, info["fingerprint"])):
+        log.info("job %d %s: finished before, skipped (resume)", job, _describe(params))
+        return done
+    clear_job(out_dir)
+    if design is not None:
+        frame = part_of(sample(design, cfg.seed), design.part, design.parts)
+        runner = None
+    else:
+        frame = pd.DataFrame(index=pd.RangeIndex(1, name="design_index"))
+        runner = _full_run(cfg, out_dir, overrides) if cfg.outputs != "summary" else None
+    rows = evaluate_points(points, frame, replicates=cfg.replicates, seed=cfg.seed, fixed=params,
+                           seed_policy=cfg.seed_policy, threads=cfg.threads,
+                           progress=bool(cfg.progress) and design is not None, run=runner)
+    wall = time.perf_counter() - started
+    failed = rows[rows["status"] != "ok"]
+    runs = int(rows["replicates"].sum())
+    info.update(status="ok" if len(failed) < len(rows) else "failed", error="; ".join(failed["error"].head(3)),
+                points=len(rows), points_failed=len(failed), replicate_runs=runs, wall_time_s=round(wall, 4),
+                replicate_runs_per_s=round(runs / max(wall, 1e-9), 1))
+    write_job(out_dir, rows, info)
+    log.info("%s", _summary_line(job, params, rows, info))
+    return info
+
+
+def _full_run(cfg: DictConfig, out_dir: Path, overrides):
+    """A runner that also writes the complete run directory of the point (tables, narrative, report)."""
+    from sim.pipeline import run_to_directory
+
+    def run(scenario, seed: int) -> pd.DataFrame:
+        run_to_directory(scenario, cfg.replicates, seed, out_dir, threads=cfg.threads,
+                         narrative_replicate=cfg.narrative_replicate, report=cfg.outputs == "full",
+                         hydra_overrides=list(overrides))
+        return pd.read_parquet(out_dir / "summary.parquet")
+    return run
+
+
+def _failed_rows(scenario: str, params: dict, error: str) -> pd.DataFrame:
+    return pd.DataFrame([{"point": 0, "design_index": 0, "scenario": scenario, **params, "status": "failed",
+                          "error": error, "replicates": 0}])
+
+
+def _describe(params: dict) -> str:
+    return " ".join(f"{k}={v}" for k, v in params.items()) or "(no parameters)"
+
+
+def _summary_line(job: int, params: dict, rows: pd.DataFrame, info: dict) -> str:
+    ok = rows[rows["status"] == "ok"]
+    where = f"job {job} {info['scenario']} " + (_describe(params) if len(rows) == 1 else f"{len(rows)} points")
+    timing = f"{info['replicate_runs']} replicate runs in {info['wall_time_s']:.2f} s ({info['replicate_runs_per_s']:.0f}/s)"
+    if ok.empty:
+        return f"{where}: failed: {info['error']} ({timing})"
+    if len(rows) == 1:
+        r = ok.iloc[0]
+        return f"{where}: P(clash) {r.p_clash:.3f} [{r.p_clash_lo:.3f}, {r.p_clash_hi:.3f}]; {timing}"
+    hits = (ok["p_clash"] * ok["replicates"]).sum() / ok["replicates"].sum()
+    return (f"{where}: {len(ok)} ok, {info['points_failed']} failed, pooled P(clash) {hits:.3f}; {timing}")

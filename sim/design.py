@@ -1,0 +1,145 @@
+"""Batched designs: the parameter points one sweep job evaluates.
+
+A design names scenario keys by dotted path (``leaders.putin.resolve``) with a
+range ``[low, high]`` and a way to fill that box:
+
+``grid``      ``n`` evenly spaced values per parameter, every combination (``n ** d`` points);
+``lhs``       a Latin hypercube of ``n`` points (each parameter's range cut in ``n`` strata,
+              one point per stratum);
+``sobol``     the first ``n`` points of a scrambled Sobol sequence (``n`` a power of two,
+              which keeps the sequence balanced);
+``saltelli``  Saltelli's scheme for first-order and total Sobol indices: for each of ``n``
+              base points (a power of two) the rows A, AB_1 .. AB_d, B, where AB_i is A
+              with parameter i taken from B (``n * (d + 2)`` points);
+``random``    ``n`` independent uniform points.
+
+Samples come from ``scipy.stats.qmc`` seeded by ``seed``, so every job of a sweep
+draws the same design and ``parts``/``part`` cut it into contiguous slices that
+jobs can share out.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+from scipy.stats import qmc
+
+KINDS = ("grid", "lhs", "sobol", "saltelli", "random")
+
+
+class DesignError(ValueError):
+    """A design that cannot be sampled; the message names the key."""
+
+
+@dataclass(frozen=True)
+class Design:
+    kind: str
+    n: int
+    params: tuple[tuple[str, float, float], ...]  # (dotted path, low, high) in the order given
+    seed: int | None = None
+    parts: int = 1
+    part: int = 0
+
+    @property
+    def paths(self) -> list[str]:
+        return [path for path, _, _ in self.params]
+
+    @property
+    def size(self) -> int:
+        """Points in the whole design (all parts)."""
+        d = len(self.params)
+        return {"grid": self.n ** d, "saltelli": self.n * (d + 2)}.get(self.kind, self.n)
+
+
+def design_from_config(spec: Mapping[str, Any] | None) -> Design | None:
+    """Validate a ``design:`` mapping (``params`` already flattened to dotted paths); None without a kind."""
+    if not spec or spec.get("kind") is None:
+        return None
+    kind = spec["kind"]
+    if kind not in KINDS:
+        raise DesignError(f"design.kind: expected one of {', '.join(KINDS)}, got {kind!r}")
+    n = _positive_int(spec.get("n"), "design.n")
+    if kind in ("sobol", "saltelli") and n & (n - 1):
+        raise DesignError(f"design.n: a {kind} design needs a power of two, got {n} "
+                          f"(try {2 ** math.ceil(math.log2(n))})")
+    params = []
+    for path, bounds in (spec.get("params") or {}).items():
+        if not isinstance(bounds, (list, tuple)) or len(bounds) != 2 or not all(_is_number(b) for b in bounds):
+            raise DesignError(f"design.params.{path}: expected [low, high], got {bounds!r}")
+        low, high = float(bounds[0]), float(bounds[1])
+        if not low <= high:
+            raise DesignError(f"design.params.{path}: low {low} is above high {high}")
+        params.append((str(path), low, high))
+    if not params:
+        raise DesignError("design.params: a design needs at least one parameter range")
+    seed = spec.get("seed")
+    if seed is not None and (not _is_int(seed) or seed < 0):
+        raise DesignError(f"design.seed: expected a non-negative integer or null, got {seed!r}")
+    parts = _positive_int(spec.get("parts", 1), "design.parts")
+    part = spec.get("part", 0)
+    if not _is_int(part) or not 0 <= part < parts:
+        raise DesignError(f"design.part: expected an integer in [0, {parts}), got {part!r}")
+    return Design(kind=kind, n=n, params=tuple(params), seed=seed, parts=parts, part=part)
+
+
+def sample(design: Design, seed: int) -> pd.DataFrame:
+    """Every point of ``design`` (one column per path, index ``design_index``); ``design.seed`` wins over ``seed``."""
+    seed = design.seed if design.seed is not None else seed
+    rng = np.random.default_rng(seed)
+    d = len(design.params)
+    low = np.array([lo for _, lo, _ in design.params])
+    high = np.array([hi for _, _, hi in design.params])
+    if design.kind == "grid":
+        axes = [np.linspace(lo, hi, design.n) for lo, hi in zip(low, high)]
+        unit = None
+        points = np.array(list(itertools.product(*axes)), dtype=float).reshape(-1, d)
+    elif design.kind == "lhs":
+        unit = qmc.LatinHypercube(d, rng=rng).random(design.n)
+    elif design.kind == "sobol":
+        unit = qmc.Sobol(d, scramble=True, rng=rng).random_base2(int(math.log2(design.n)))
+    elif design.kind == "saltelli":
+        unit = _saltelli(qmc.Sobol(2 * d, scramble=True, rng=rng).random_base2(int(math.log2(design.n))), d)
+    else:
+        unit = rng.random((design.n, d))
+    if unit is not None:
+        points = low + unit * (high - low)
+    frame = pd.DataFrame(points, columns=design.paths)
+    frame.index = pd.RangeIndex(len(frame), name="design_index")
+    return frame
+
+
+def _saltelli(base: np.ndarray, d: int) -> np.ndarray:
+    a, b = base[:, :d], base[:, d:]
+    blocks = [a]
+    for i in range(d):
+        ab = a.copy()
+        ab[:, i] = b[:, i]
+        blocks.append(ab)
+    blocks.append(b)
+    # rows grouped by base point (A, AB_1..AB_d, B), the order Saltelli estimators expect
+    return np.stack(blocks, axis=1).reshape(-1, d)
+
+
+def part_of(frame: pd.DataFrame, part: int, parts: int) -> pd.DataFrame:
+    """The ``part``-th of ``parts`` contiguous slices of a design (sizes differ by at most one)."""
+    bounds = np.linspace(0, len(frame), parts + 1).round().astype(int)
+    return frame.iloc[bounds[part]:bounds[part + 1]]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) \
+        and math.isfinite(float(value))
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _positive_int(value: Any, key: str) -> int:
+    if not _is_int(value) or value < 1:
+        raise DesignError(f"{key}: expected a positive integer, got {value!r}")
+    return int(value)

@@ -1,0 +1,153 @@
+"""Figures of a sweep table (``sweep.parquet``): one row per parameter point and scenario.
+
+Probabilities shown here are pooled over the points that share the plotted values
+(successes and replicates added up), so a heatmap cell of a three-parameter sweep
+is the clash probability averaged over the third parameter, with the Wilson
+interval of the pooled count. Parameters sampled at many distinct values (Latin
+hypercube, Sobol) are cut into equal-width bins first.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..stats import wilson_interval
+from .common import band, message_figure, scenario_colours, style
+
+MAX_LEVELS = 12  # more distinct values than this are binned
+BINS = 8
+OUTCOME_LABEL = "P(direct NATO-Russia clash)"
+
+
+def _done(table: pd.DataFrame | None) -> pd.DataFrame:
+    if table is None or table.empty or "status" not in table:
+        return pd.DataFrame()
+    return table[(table["status"] == "ok") & (table["replicates"] > 0)]
+
+
+def levels(values: pd.Series, bins: int = BINS) -> pd.Series:
+    """A parameter's plotted value: itself when it takes few values, else its bin's midpoint."""
+    if values.nunique() <= MAX_LEVELS:
+        return values
+    edges = np.linspace(values.min(), values.max(), bins + 1)
+    index = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, bins - 1)
+    return pd.Series((edges[index] + edges[index + 1]) / 2, index=values.index, name=values.name)
+
+
+def pool(table: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """Pooled clash probability per group of ``by`` (after binning), with 95% Wilson bounds and replicates."""
+    done = _done(table)
+    if done.empty:
+        return pd.DataFrame(columns=[*by, "hits", "replicates", "p_clash", "p_clash_lo", "p_clash_hi"])
+    keys = {c: levels(done[c]) if c != "scenario" else done[c] for c in by}
+    frame = pd.DataFrame({**keys, "hits": (done["p_clash"] * done["replicates"]).round(),
+                          "replicates": done["replicates"]})
+    grouped = frame.groupby(list(by), dropna=False)[["hits", "replicates"]].sum().reset_index()
+    lo, hi = wilson_interval(grouped["hits"], grouped["replicates"])
+    grouped["p_clash"] = grouped["hits"] / grouped["replicates"]
+    grouped["p_clash_lo"], grouped["p_clash_hi"] = lo, hi
+    return grouped
+
+
+def scenario_bars(table: pd.DataFrame) -> go.Figure:
+    """Clash probability per scenario (pooled over its points) with 95% Wilson error bars."""
+    title = f"{OUTCOME_LABEL} by scenario (95% Wilson interval)"
+    data = pool(table, ["scenario"])
+    if data.empty:
+        return message_figure("No finished points to show.", title)
+    fig = go.Figure(go.Bar(
+        x=data["scenario"], y=data["p_clash"], marker_color="#1f77b4",
+        error_y=dict(type="data", symmetric=False, array=data["p_clash_hi"] - data["p_clash"],
+                     arrayminus=data["p_clash"] - data["p_clash_lo"]),
+        customdata=np.c_[data["p_clash_lo"], data["p_clash_hi"], data["replicates"]],
+        hovertemplate="%{x}: P=%{y:.3f} (95% CI %{customdata[0]:.3f}-%{customdata[1]:.3f}), "
+                      "%{customdata[2]} replicates<extra></extra>"))
+    return style(fig, title, "scenario", "probability")
+
+
+def sweep_line(table: pd.DataFrame, x: str) -> go.Figure:
+    """Clash probability against one parameter, a line with a 95% band per scenario."""
+    title = f"{OUTCOME_LABEL} against {x} (95% Wilson band)"
+    data = pool(table, ["scenario", x])
+    if data.empty:
+        return message_figure("No finished points to show.", title)
+    colours = scenario_colours(list(data["scenario"]))
+    fig = go.Figure()
+    for name, d in data.groupby("scenario", sort=False):
+        d = d.sort_values(x)
+        c = colours[name]
+        fig.add_trace(band(d[x], d["p_clash_lo"], d["p_clash_hi"], c, 0.18, legendgroup=str(name), mode="lines"))
+        fig.add_trace(go.Scatter(x=d[x], y=d["p_clash"], name=str(name), mode="lines+markers", line=dict(color=c),
+                                 legendgroup=str(name), customdata=np.c_[d["p_clash_lo"], d["p_clash_hi"], d["replicates"]],
+                                 hovertemplate=f"{name}: {x}=%{{x:.3g}}, P=%{{y:.3f}} "
+                                               "(95% CI %{customdata[0]:.3f}-%{customdata[1]:.3f}), "
+                                               "%{customdata[2]} replicates<extra></extra>"))
+    return style(fig, title, x, "probability", legend_title="scenario")
+
+
+def sweep_heatmap(table: pd.DataFrame, x: str, y: str, scenario: str | None = None) -> go.Figure:
+    """Clash probability over a pair of parameters; each cell's hover gives its 95% interval."""
+    title = f"{OUTCOME_LABEL}: {y} against {x}" + (f" ({scenario})" if scenario else "")
+    if scenario is not None and table is not None and not table.empty:
+        table = table[table["scenario"] == scenario]
+    data = pool(table, [x, y])
+    if data.empty:
+        return message_figure("No finished points to show.", title)
+    grid = data.pivot(index=y, columns=x)
+    bounds = np.dstack([grid["p_clash_lo"].values, grid["p_clash_hi"].values, grid["replicates"].fillna(0).values])
+    fig = go.Figure(go.Heatmap(
+        z=grid["p_clash"].values, x=grid["p_clash"].columns, y=grid.index, colorscale="Reds", zmin=0,
+        colorbar=dict(title="P(clash)"), customdata=bounds,
+        hovertemplate=f"{x}=%{{x:.3g}}, {y}=%{{y:.3g}}<br>P=%{{z:.3f}} (95% CI %{{customdata[0]:.3f}}-"
+                      "%{customdata[1]:.3f})<br>%{customdata[2]:.0f} replicates<extra></extra>"))
+    if grid["p_clash"].size <= 100:
+        fig.update_traces(texttemplate="%{z:.2f}")
+    return style(fig, title, x, y)
+
+
+def parallel_coordinates(table: pd.DataFrame, params: Sequence[str]) -> go.Figure:
+    """Every finished point as a line through its parameter values, coloured by clash probability."""
+    title = f"Parameter points coloured by {OUTCOME_LABEL}"
+    done = _done(table)
+    if done.empty or not params:
+        return message_figure("No finished points to show.", title)
+    dims = [dict(label=p, values=done[p].astype(float)) for p in params]
+    dims.append(dict(label="P(clash)", values=done["p_clash"], range=[0, max(float(done["p_clash"].max()), 1e-9)]))
+    fig = go.Figure(go.Parcoords(line=dict(color=done["p_clash"], colorscale="Reds", showscale=True,
+                                           colorbar=dict(title="P(clash)")), dimensions=dims))
+    fig.update_layout(title=title, template="plotly_white")
+    return fig
+
+
+def tornado_table(table: pd.DataFrame, params: Sequence[str], share: float = 0.2) -> pd.DataFrame:
+    """Per parameter: mean clash probability over points in its lowest and highest ``share`` of values."""
+    done = _done(table)
+    rows = []
+    for p in params:
+        if done.empty or done[p].nunique() < 2:
+            continue
+        lo_cut, hi_cut = done[p].quantile(share), done[p].quantile(1 - share)
+        low = done.loc[done[p] <= lo_cut, "p_clash"].mean()
+        high = done.loc[done[p] >= hi_cut, "p_clash"].mean()
+        rows.append({"param": p, "low": low, "high": high, "effect": high - low})
+    frame = pd.DataFrame(rows, columns=["param", "low", "high", "effect"])
+    return frame.reindex(frame["effect"].abs().sort_values().index)
+
+
+def sensitivity_tornado(table: pd.DataFrame, params: Sequence[str]) -> go.Figure:
+    """Tornado: how far the clash probability moves from a parameter's low fifth to its high fifth."""
+    title = f"Sensitivity of {OUTCOME_LABEL}: mean over the lowest vs highest fifth of each parameter"
+    data = tornado_table(table, params)
+    if data.empty:
+        return message_figure("No parameter varies among the finished points.", title)
+    centre = float(_done(table)["p_clash"].mean())
+    fig = go.Figure()
+    for column, colour, name in (("low", "#1f77b4", "parameter low"), ("high", "#d62728", "parameter high")):
+        fig.add_trace(go.Bar(y=data["param"], x=data[column] - centre, base=centre, orientation="h", name=name,
+                             marker_color=colour, customdata=data[column],
+                             hovertemplate="%{y}: P=%{customdata:.3f}<extra>" + name + "</extra>"))
+    fig.update_layout(barmode="overlay")
+    return style(fig, title, "probability", "parameter", height=max(300, 120 + 40 * len(data)))

@@ -1,0 +1,67 @@
+"""The shipped experiments and launcher configs compose, and every path they sweep exists."""
+from pathlib import Path
+
+import pytest
+from hydra import compose, initialize_config_dir
+
+from experiments.plan import check_plan, job_settings, plan_jobs
+from sim.design import design_from_config
+
+CONFIGS = Path(__file__).resolve().parent.parent / "configs"
+EXPERIMENTS = sorted(p.stem for p in (CONFIGS / "experiment").glob("*.yaml"))
+
+
+def composed(*overrides):
+    with initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3"):
+        cfg = compose("config", overrides=list(overrides), return_hydra_config=True)
+        # the plan needs Hydra's config loader, which lives as long as this context
+        jobs = plan_jobs(cfg)
+        return cfg, jobs, [job_settings(cfg, job) for job in jobs]
+
+
+def test_the_four_named_experiments_ship():
+    assert {"scenarios", "guarantee_vs_resolve", "coalition_thresholds", "lhs_global"} <= set(EXPERIMENTS)
+
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+def test_experiment_composes_and_its_paths_exist(name):
+    cfg, jobs, settings = composed(f"experiment={name}")
+    assert cfg.hydra.sweep.dir == f"results/sweeps/{name}"  # fixed, so that resume finds it
+    assert cfg.hydra.sweeper.params and cfg.outputs in ("summary", "tables")
+    assert (CONFIGS / "experiment" / f"{name}.yaml").read_text().startswith("# @package _global_\n#")
+    check_plan(settings)
+    assert len(jobs) >= 2
+
+
+def test_guarantee_vs_resolve_is_a_grid_over_both_parameters():
+    _, jobs, settings = composed("experiment=guarantee_vs_resolve")
+    values = {(s["params"]["domestic.guarantee_base"], s["params"]["leaders.putin.resolve"]) for s in settings}
+    assert len(values) == len(jobs) == 25
+
+
+def test_scenarios_covers_every_shipped_scenario_with_one_seed():
+    cfg, _, settings = composed("experiment=scenarios")
+    shipped = sorted(p.stem for p in (CONFIGS / "scenario").glob("*.yaml"))
+    assert sorted(s["scenario"] for s in settings) == shipped and cfg.seed_policy == "common"
+
+
+def test_lhs_global_shares_one_design_out_over_jobs():
+    _, jobs, settings = composed("experiment=lhs_global")
+    designs = [design_from_config(s["design"]) for s in settings]
+    assert [d.part for d in designs] == list(range(len(jobs))) and {d.parts for d in designs} == {len(jobs)}
+    assert len(designs[0].params) >= 8 and designs[0].kind == "lhs"
+
+
+def test_coalition_thresholds_sweeps_member_thresholds():
+    _, _, settings = composed("experiment=coalition_thresholds")
+    design = design_from_config(settings[0]["design"])
+    assert all(p.endswith(".coalition.deploy_threshold") for p in design.paths) and "states.DEU.coalition.deploy_threshold" in design.paths
+
+
+@pytest.mark.parametrize("launcher, target", [
+    ("basic", "BasicLauncher"), ("joblib", "JoblibLauncher"), ("ray", "RayLauncher"),
+    ("submitit_local", "LocalLauncher"), ("slurm", "SlurmLauncher"),
+])
+def test_launchers_compose(launcher, target):
+    cfg, _, _ = composed("experiment=guarantee_vs_resolve", f"hydra/launcher={launcher}")
+    assert cfg.hydra.launcher._target_.endswith(target)
