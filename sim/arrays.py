@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .layout import (OPS, T_CAPITAL, T_COMMITMENT, T_DEPLOY_THRESHOLD, T_GRIEVANCE, T_GUARANTEE,
-                     T_GUARANTEE_BASE, T_LEVEL, T_RESOLVE, T_SUPPORT, Params)
+from .layout import (N_ACTION_PARAMS, N_EVENT_CODES, N_EVENT_VALUES, N_FACTION_PARAMS, N_LEADER_PARAMS,
+                     N_STATE_FLAGS, N_STATE_PARAMS, OPS, T_CAPITAL, T_COMMITMENT, T_DEPLOY_THRESHOLD, T_GRIEVANCE,
+                     T_GUARANTEE, T_GUARANTEE_BASE, T_LEVEL, T_RESOLVE, T_SUPPORT, Params)
 from .scenario import Scenario
+
 
 def _f64(values) -> np.ndarray:
     return np.ascontiguousarray(values, dtype=np.float64)
@@ -31,8 +33,22 @@ def _event_code(scenario: Scenario, target: str) -> tuple[int, int]:
     return codes[(parts[0], attr)], index
 
 
+def _by(keys: list[int], n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """A stable order grouping items by key, and the CSR pointer of each group (``n_groups + 1``)."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    ptr = np.zeros(n_groups + 1, dtype=np.int64)
+    for k in keys:
+        ptr[k + 1] += 1
+    return _i64(order), np.cumsum(ptr)
+
+
 def compile_params(s: Scenario) -> Params:
-    """Flatten a validated scenario into kernel arrays (order = ``s.actor_ids``)."""
+    """Flatten a validated scenario into kernel arrays (order = ``s.actor_ids``).
+
+    Reactions are grouped by the reacting state and events by week, each group in
+    the scenario's order, so that every sum runs in the order the scenario lists its
+    terms whichever way the kernel reaches them.
+    """
     ids = s.actor_ids
     idx = {a: i for i, a in enumerate(ids)}
     states = s.states
@@ -41,7 +57,7 @@ def compile_params(s: Scenario) -> Params:
                    us_dependence=0.0, domestic_cost=0.0, bias=0.0)
 
     def member_attr(name):
-        return _f64([getattr(m, name) if m is not None else neutral[name] for m in members])
+        return [getattr(m, name) if m is not None else neutral[name] for m in members]
 
     action_names = [a.name for a in s.actions]
     mask = np.zeros((len(s.leaders), max(len(s.actions), 1)), dtype=np.int64)
@@ -53,60 +69,56 @@ def compile_params(s: Scenario) -> Params:
         target_idx.extend(idx[t] for t in ld.targets)
         target_ptr.append(len(target_idx))
     leader_of = {ld.state: li for li, ld in enumerate(s.leaders)}
+    react_order, react_ptr = _by([idx[r.actor] for r in s.reactions], len(states))
     events = [(ev, *_event_code(s, ev.target)) for ev in s.events]
-    d, c, m = s.domestic, s.coalition, s.mechanisms
+    event_order, event_ptr = _by([ev.week for ev in s.events], s.steps + 1)
+    events = [events[e] + (e,) for e in event_order]
+    d, c, m, o = s.domestic, s.coalition, s.mechanisms, s.outcomes
     return Params(
         n_states=len(states), n_leaders=len(s.leaders), n_factions=len(s.factions),
         n_actions=len(s.actions), n_rungs=len(s.ladder), n_members=sum(x is not None for x in members),
-        steps=s.steps, dt=float(s.dt),
-        mech_reaction=int(m.reaction), mech_decisions=int(m.decisions and bool(s.leaders)),
-        mech_coalition=int(m.coalition), mech_domestic=int(m.domestic), mech_events=int(m.events),
-        x0=_f64([st.x0 for st in states]), fatigue=_f64([st.fatigue for st in states]),
-        grievance0=_f64([st.grievance for st in states]), noise=_f64([st.noise for st in states]),
-        provocation=_f64([st.provocation for st in states]),
-        capability=_f64([st.capability for st in states]), exposure=_f64([st.exposure for st in states]),
-        member_capability=float(sum(st.capability for st in states if st.coalition is not None)),
-        react_dst=_i64([idx[r.actor] for r in s.reactions]),
-        react_src=_i64([idx[r.responds_to] for r in s.reactions]),
-        react_k=_f64([r.k for r in s.reactions]),
-        thresholds=_f64([r.threshold for r in s.ladder]), rung_risk=_f64([r.risk for r in s.ladder]),
-        member=_i64([x is not None for x in members]),
-        commitment0=member_attr("commitment0"), deploy_threshold0=member_attr("deploy_threshold"),
-        withdraw_threshold=member_attr("withdraw_threshold"), us_dependence=member_attr("us_dependence"),
-        domestic_cost=member_attr("domestic_cost"), member_bias=member_attr("bias"),
-        coal_rate=c.rate, coal_noise=c.noise, w_guarantee=c.guarantee_weight, w_lead=c.lead_weight,
-        w_peer=c.peer_weight, w_threat=c.threat_weight, w_cost=c.cost_weight, deploy_push=c.deploy_push,
+        steps=s.steps, dt=float(s.dt), commitment_decay=float(s.decisions.commitment_decay),
+        divergence_level=float(o.divergence_level),
+        threat_scale=float(s.ladder[o.clash_rung].threshold or 1.0),
+        mechanisms=_i64([m.reaction, m.decisions and bool(s.leaders), m.coalition, m.domestic, m.events]),
+        state=_f64([
+            [st.x0 for st in states], [st.fatigue for st in states], [st.grievance for st in states],
+            [st.noise for st in states], [st.provocation for st in states], [st.capability for st in states],
+            [st.exposure for st in states], member_attr("commitment0"), member_attr("deploy_threshold"),
+            member_attr("withdraw_threshold"), member_attr("us_dependence"), member_attr("domestic_cost"),
+            member_attr("bias"),
+        ]).reshape(N_STATE_PARAMS, len(states)),
+        state_flag=_i64([[x is not None for x in members],
+                         [not o.ladder_actors or a in o.ladder_actors for a in ids]]).reshape(N_STATE_FLAGS, len(states)),
+        members=_i64([i for i, x in enumerate(members) if x is not None]),
+        react_ptr=react_ptr,
+        react_src=_i64([idx[s.reactions[r].responds_to] for r in react_order]),
+        react_k=_f64([s.reactions[r].k for r in react_order]),
+        ladder=_f64([[r.threshold for r in s.ladder], [r.risk for r in s.ladder]]),
+        leader=_f64([[ld.rationality for ld in s.leaders], [ld.resolve for ld in s.leaders],
+                     [ld.risk_aversion for ld in s.leaders], [ld.audience_cost for ld in s.leaders],
+                     [ld.political_capital for ld in s.leaders]]).reshape(N_LEADER_PARAMS, len(s.leaders)),
         leader_state=_i64([idx[ld.state] for ld in s.leaders]),
-        rationality=_f64([ld.rationality for ld in s.leaders]),
-        resolve0=_f64([ld.resolve for ld in s.leaders]),
-        risk_aversion=_f64([ld.risk_aversion for ld in s.leaders]),
-        audience_cost=_f64([ld.audience_cost for ld in s.leaders]),
-        capital0=_f64([ld.political_capital for ld in s.leaders]),
         action_mask=mask, target_ptr=_i64(target_ptr), target_idx=_i64(target_idx),
-        action_delta=_f64([a.delta for a in s.actions]), action_cost=_f64([a.cost for a in s.actions]),
-        action_pledge=_f64([a.pledge for a in s.actions]),
-        action_pressure=_f64([a.pressure for a in s.actions]),
-        action_goldstein=_f64([a.goldstein for a in s.actions]),
-        action_backdown=_i64([a.backdown for a in s.actions]),
-        action_kinetic=_i64([a.kinetic for a in s.actions]),
-        commitment_decay=s.decisions.commitment_decay,
-        faction_weight=_f64([f.weight for f in s.factions]), support0=_f64([f.support for f in s.factions]),
-        faction_threat_response=_f64([f.threat_response for f in s.factions]),
-        faction_noise=_f64([f.noise for f in s.factions]),
-        guarantee0=d.guarantee0, guarantee_base0=d.guarantee_base, guarantee_rate=d.guarantee_rate,
-        capital_weight=d.capital_weight, agenda_gain=d.agenda_gain, fissure_cost=d.fissure_cost,
-        escalation_cost=d.escalation_cost, action_cost_weight=d.action_cost_weight,
-        capital_noise=d.capital_noise,
-        adversary=idx[s.roles.adversary], guarantor=idx[s.roles.guarantor],
-        coalition_lead=idx[s.roles.coalition_lead],
-        adversary_leader=leader_of.get(s.roles.adversary, -1),
-        guarantor_leader=leader_of.get(s.roles.guarantor, -1),
-        clash_rung=s.outcomes.clash_rung,
-        ladder_actor=_i64([not s.outcomes.ladder_actors or a in s.outcomes.ladder_actors for a in ids]),
-        deescalation_rung=s.outcomes.deescalation_rung,
-        divergence_level=s.outcomes.divergence_level,
-        threat_scale=float(s.ladder[s.outcomes.clash_rung].threshold or 1.0),
-        event_week=_i64([e.week for e, _, _ in events]), event_target=_i64([code for _, code, _ in events]),
-        event_index=_i64([i for _, _, i in events]), event_op=_i64([OPS[e.op] for e, _, _ in events]),
-        event_value=_f64([e.value for e, _, _ in events]), event_prob=_f64([e.probability for e, _, _ in events]),
+        action=_f64([[a.delta for a in s.actions], [a.cost for a in s.actions], [a.pledge for a in s.actions],
+                     [a.pressure for a in s.actions], [a.goldstein for a in s.actions],
+                     [float(a.backdown) for a in s.actions], [float(a.kinetic) for a in s.actions]]
+                    ).reshape(N_ACTION_PARAMS, len(s.actions)),
+        faction=_f64([[f.weight for f in s.factions], [f.support for f in s.factions],
+                      [f.threat_response for f in s.factions], [f.noise for f in s.factions]]
+                     ).reshape(N_FACTION_PARAMS, len(s.factions)),
+        coalition=_f64([c.rate, c.noise, c.guarantee_weight, c.lead_weight, c.peer_weight, c.threat_weight,
+                        c.cost_weight, c.deploy_push,
+                        sum(st.capability for st in states if st.coalition is not None)]),
+        domestic=_f64([d.guarantee0, d.guarantee_base, d.guarantee_rate, d.capital_weight, d.agenda_gain,
+                       d.fissure_cost, d.escalation_cost, d.action_cost_weight, d.capital_noise]),
+        roles=_i64([idx[s.roles.adversary], idx[s.roles.guarantor], idx[s.roles.coalition_lead],
+                    leader_of.get(s.roles.adversary, -1), leader_of.get(s.roles.guarantor, -1),
+                    o.clash_rung, o.deescalation_rung]),
+        event_ptr=event_ptr,
+        event_code=_i64([[code for _, code, _, _ in events], [i for _, _, i, _ in events],
+                         [OPS[e.op] for e, _, _, _ in events], [e for _, _, _, e in events]]
+                        ).reshape(N_EVENT_CODES, len(events)),
+        event_value=_f64([[e.value for e, _, _, _ in events], [e.probability for e, _, _, _ in events]]
+                         ).reshape(N_EVENT_VALUES, len(events)),
     )

@@ -9,12 +9,11 @@ import numpy as np
 import pandas as pd
 
 from .arrays import compile_params
-from .ensemble_kernel import UNIT_BINS, run_replicates
+from .ensemble_kernel import LEVEL_BINS, UNIT_BINS, run_replicates
 from .scenario import Scenario
 from .simulate import check_seed
 
 DEFAULT_BATCH = 20_000  # replicates per kernel call: bounds summary buffers and drives the progress bar
-LEVEL_BINS = 200
 
 
 @dataclass
@@ -85,6 +84,8 @@ def run_ensemble(scenario: Scenario, replicates: int, seed: int, *, threads: int
     if batch < 1:
         raise ValueError(f"batch must be positive, got {batch!r}")
     p = compile_params(scenario)
+    if p.n_rungs > 128:
+        raise ValueError(f"the ensemble's rung columns are int8: at most 128 rungs, got {p.n_rungs}")
     old_threads = numba.get_num_threads()
     if threads is not None:
         numba.set_num_threads(threads)
@@ -97,10 +98,11 @@ def run_ensemble(scenario: Scenario, replicates: int, seed: int, *, threads: int
         start = time.perf_counter()
         for first in range(0, replicates, batch):
             count = min(batch, replicates - first)
-            rows = summary.rows(first, count)
-            run_replicates(p, int(seed), first, count, hist_max, acc["level_hist"], acc["rung_occ"],
-                           acc["deployed_dist"], acc["commit_fp"], acc["deployed_member"], acc["unit_hist"],
-                           acc["unit_fp"], *rows)
+            # threads take chunks one at a time: one slowed by other work on the machine holds up no one
+            with numba.parallel_chunksize(1):
+                run_replicates(p, int(seed), first, count, hist_max, acc["level_hist"], acc["rung_occ"],
+                               acc["deployed_dist"], acc["commit_fp"], acc["deployed_member"], acc["unit_hist"],
+                               acc["unit_fp"], *summary.columns())
             if bar is not None:
                 bar.update(count)
         wall = time.perf_counter() - start
@@ -122,41 +124,40 @@ def _progress(total: int, enabled: bool, name: str):
 
 
 class _Summaries:
-    """Per-replicate outcome columns, filled batch by batch through views."""
+    """Per-replicate outcome columns in their final dtypes; the kernel writes row ``r`` for replicate ``r``."""
 
     def __init__(self, n: int, n_rungs: int):
-        self.max_rung = np.zeros(n, np.int64)
-        self.max_rung_adversary = np.zeros(n, np.int64)
-        self.first_week = np.zeros((n, n_rungs), np.int64)
-        self.clash_week = np.zeros(n, np.int64)
-        self.deployed_peak = np.zeros(n, np.int64)
-        self.deployed_final = np.zeros(n, np.int64)
+        self.max_rung = np.zeros(n, np.int8)
+        self.max_rung_adversary = np.zeros(n, np.int8)
+        self.first_week = np.zeros((n_rungs, n), np.int16)  # one contiguous column per rung
+        self.clash_week = np.zeros(n, np.int16)
+        self.deployed_peak = np.zeros(n, np.int16)
+        self.deployed_final = np.zeros(n, np.int16)
         self.guarantee_final = np.zeros(n)
         self.capital_final = np.zeros(n)
         self.diverged = np.zeros(n, np.bool_)
         self.deescalated = np.zeros(n, np.bool_)
 
-    def rows(self, first: int, count: int) -> tuple:
-        s = slice(first, first + count)
-        return (self.max_rung[s], self.max_rung_adversary[s], self.first_week[s], self.clash_week[s],
-                self.deployed_peak[s], self.deployed_final[s], self.guarantee_final[s], self.capital_final[s],
-                self.diverged[s], self.deescalated[s])
+    def columns(self) -> tuple:
+        return (self.max_rung, self.max_rung_adversary, self.first_week, self.clash_week, self.deployed_peak,
+                self.deployed_final, self.guarantee_final, self.capital_final, self.diverged, self.deescalated)
 
     def frame(self, scenario: Scenario) -> pd.DataFrame:
         n = self.max_rung.shape[0]
         columns = {
             "replicate": np.arange(n, dtype=np.int64),
-            "max_rung": self.max_rung.astype(np.int8),
-            f"max_rung_{scenario.roles.adversary}": self.max_rung_adversary.astype(np.int8),
+            "max_rung": self.max_rung,
+            f"max_rung_{scenario.roles.adversary}": self.max_rung_adversary,
             "clash": self.clash_week >= 0,
-            "clash_week": self.clash_week.astype(np.int16),
-            "deployed_peak": self.deployed_peak.astype(np.int16),
-            "deployed_final": self.deployed_final.astype(np.int16),
+            "clash_week": self.clash_week,
+            "deployed_peak": self.deployed_peak,
+            "deployed_final": self.deployed_final,
             "us_guarantee_final": self.guarantee_final,
             "us_capital_final": self.capital_final,
             "deescalated": self.deescalated,
             "diverged": self.diverged,
         }
-        for r in range(self.first_week.shape[1]):
-            columns[f"first_week_rung_{r}"] = self.first_week[:, r].astype(np.int16)
-        return pd.DataFrame(columns)
+        for r in range(self.first_week.shape[0]):
+            columns[f"first_week_rung_{r}"] = self.first_week[r]
+        # the columns already have their final dtypes: no copy of a possibly very long table
+        return pd.DataFrame(columns, copy=False)

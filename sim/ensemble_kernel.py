@@ -1,29 +1,39 @@
-"""Parallel ensemble runner: replicates in ``prange``, streaming per-week statistics.
+"""Parallel ensemble runner: chunks of replicates in ``prange``, streaming per-week statistics.
 
 Memory does not grow with the number of replicates R beyond the per-replicate
 summaries: per-week statistics are integer histograms and counts accumulated
 into one slot per thread. Integer addition is exact and order-free, so merging
-the slots gives the same numbers on any number of threads. Means of values in
-[0, 1] are accumulated in fixed point (``round(v * 2**32)``) for the same reason.
+the slots gives the same numbers on any number of threads and whichever thread
+ran which chunk. Means of values in [0, 1] are accumulated in fixed point
+(``round(v * 2**32)``) for the same reason.
+
+A chunk of replicates is one call of :func:`run_chunk`, into which the whole
+weekly step is inlined, compiled without reference counting (sim.kernel): inside
+it, nothing but arithmetic on the workspace and the thread's counts.
 """
 import numba
 import numpy as np
 from numba import njit, prange
 
-from .kernel import init_workspace, new_workspace, step
-from .layout import S_CLASH_WEEK, S_DEESCALATED, S_DEPLOYED, S_DEPLOYED_PEAK, S_DIVERGED, S_MAX_RUNG
+from . import rng
+from .kernel import INLINE, NO_REFCOUNT, begin_replicate, new_workspace, step_replicate
+from .layout import (CAPITAL, COMMITMENT, DEPLOYED, GUARANTEE, LEVEL, MAX_RUNG_ACTOR, R_ADVERSARY,
+                     R_GUARANTOR_LEADER, RUNG, S_CLASH_WEEK, S_DEESCALATED, S_DEPLOYED, S_DEPLOYED_PEAK,
+                     S_DIVERGED, S_MAX_RUNG)
 
 FIXED_POINT = 4294967296.0  # 2**32
 UNIT_BINS = 100  # histogram bins of guarantee credibility and political capital on [0, 1]
-CHUNK = 64  # replicates per workspace allocation
+LEVEL_BINS = 200  # level histogram bins on (0, hist_max]; with the zero and overflow bins they fit a uint8
+CHUNK = 64  # replicates per chunk: the unit of work handed to a thread
+MARK_BYTES = 1 << 20  # a thread's buffer of level bins and rungs, tallied whenever it is full
 
 
 @njit(cache=True)
 def level_bin(level, hist_max, n_bins):
-    """0 for x == 0 exactly (the reflecting floor), 1..n_bins on (0, hist_max], n_bins + 1 above."""
+    """0 for x == 0 exactly (the reflecting floor), 1..n_bins on (0, hist_max], n_bins + 1 above (and NaN)."""
     if level <= 0.0:
         return 0
-    if level > hist_max:
+    if not (level <= hist_max):
         return n_bins + 1
     b = int(level / hist_max * n_bins) + 1
     return min(b, n_bins)
@@ -35,22 +45,91 @@ def _unit_bin(v):
 
 
 @njit(cache=True)
-def _accumulate(p, ws, week, slot, hist_max, level_hist, rung_occ, deployed_dist, commit_fp,
-                deployed_member, unit_hist, unit_fp):
-    n_bins = level_hist.shape[3] - 2
+def _fixed_point(v):
+    return np.int64(round(v * FIXED_POINT))
+
+
+@njit(**INLINE)
+def _guarantor_capital(p, ws):
+    g = p.roles[R_GUARANTOR_LEADER]
+    return ws.leader[CAPITAL, g] if g >= 0 else 1.0
+
+
+@njit(**INLINE)
+def _accumulate(p, ws, week, marks, row, hist_max, deployed_dist, commit_fp, deployed_member, unit_hist, unit_fp):
+    """Add week ``week`` of the chunk's replicate ``row`` to this thread's counts.
+
+    Each state's level bin and rung go to ``marks`` first and are counted when the
+    buffer is full (:func:`_tally`): the level histogram is megabytes, and counting
+    into it one replicate at a time missed the cache on nearly every count.
+    """
+    n_bins = LEVEL_BINS
     for i in range(p.n_states):
-        level_hist[slot, week, i, level_bin(ws.x[i], hist_max, n_bins)] += 1
-        rung_occ[slot, week, i, ws.rung[i]] += 1
-        if p.member[i]:
-            commit_fp[slot, week, i] += np.int64(round(ws.commitment[i] * FIXED_POINT))
-            deployed_member[slot, week, i] += ws.deployed[i]
-    deployed_dist[slot, week, ws.status[S_DEPLOYED]] += 1
-    g = ws.guarantee[0]
-    cap = ws.capital[p.guarantor_leader] if p.guarantor_leader >= 0 else 1.0
-    unit_hist[slot, week, 0, _unit_bin(g)] += 1
-    unit_hist[slot, week, 1, _unit_bin(cap)] += 1
-    unit_fp[slot, week, 0] += np.int64(round(g * FIXED_POINT))
-    unit_fp[slot, week, 1] += np.int64(round(cap * FIXED_POINT))
+        marks[0, row, week, i] = level_bin(ws.state[LEVEL, i], hist_max, n_bins)
+        marks[1, row, week, i] = ws.state_int[RUNG, i]
+    for q in range(p.members.shape[0]):
+        j = np.uint64(p.members[q])
+        commit_fp[week, j] += _fixed_point(ws.state[COMMITMENT, j])
+        deployed_member[week, j] += ws.state_int[DEPLOYED, j]
+    deployed_dist[week, ws.status[S_DEPLOYED]] += 1
+    g = ws.us[GUARANTEE]
+    cap = _guarantor_capital(p, ws)
+    unit_hist[week, 0, _unit_bin(g)] += 1
+    unit_hist[week, 1, _unit_bin(cap)] += 1
+    unit_fp[week, 0] += _fixed_point(g)
+    unit_fp[week, 1] += _fixed_point(cap)
+
+
+@njit(cache=True)
+def marked_replicates(p):
+    """Replicates whose marks fit MARK_BYTES (at least one, at most a chunk)."""
+    per_replicate = 2 * (p.steps + 1) * max(p.n_states, 1)
+    return max(1, min(CHUNK, MARK_BYTES // per_replicate))
+
+
+@njit(**INLINE)
+def _tally(marks, count, level_hist, rung_occ):
+    """Count the buffered level bins and rungs, one week at a time (that week's rows stay in cache)."""
+    for week in range(marks.shape[2]):
+        for row in range(count):
+            for i in range(marks.shape[3]):
+                level_hist[week, i, marks[0, row, week, i]] += 1
+                rung_occ[week, i, marks[1, row, week, i]] += 1
+
+
+@njit(**NO_REFCOUNT)
+def run_chunk(p, ws, marks, seed, first, count, hist_max, level_hist, rung_occ, deployed_dist, commit_fp,
+              deployed_member, unit_hist, unit_fp, max_rung, max_rung_adversary, first_week, clash_week,
+              deployed_peak, deployed_final, guarantee_final, capital_final, diverged, deescalated):
+    """Replicates ``first .. first + count - 1``: counts into one thread's slot, summaries into their rows.
+
+    ``ws`` and ``marks`` (uint8, ``(2, rows, weeks, n_states)``) are this chunk's scratch.
+    """
+    adversary = p.roles[R_ADVERSARY]
+    rows = marks.shape[1]
+    for done in range(count):
+        rep = first + done
+        row = done % rows
+        key = rng.replicate_key(seed, rep)
+        begin_replicate(p, ws, key)
+        _accumulate(p, ws, 0, marks, row, hist_max, deployed_dist, commit_fp, deployed_member, unit_hist, unit_fp)
+        for t in range(p.steps):
+            step_replicate(p, ws, t, key)
+            _accumulate(p, ws, t + 1, marks, row, hist_max, deployed_dist, commit_fp, deployed_member, unit_hist,
+                        unit_fp)
+        max_rung[rep] = ws.status[S_MAX_RUNG]
+        max_rung_adversary[rep] = ws.state_int[MAX_RUNG_ACTOR, adversary]
+        for r in range(p.n_rungs):
+            first_week[r, rep] = ws.first_week[r]
+        clash_week[rep] = ws.status[S_CLASH_WEEK]
+        deployed_peak[rep] = ws.status[S_DEPLOYED_PEAK]
+        deployed_final[rep] = ws.status[S_DEPLOYED]
+        guarantee_final[rep] = ws.us[GUARANTEE]
+        capital_final[rep] = _guarantor_capital(p, ws)
+        diverged[rep] = ws.status[S_DIVERGED] != 0
+        deescalated[rep] = ws.status[S_DEESCALATED] != 0
+        if row == rows - 1 or done == count - 1:
+            _tally(marks, row + 1, level_hist, rung_occ)
 
 
 @njit(cache=True, parallel=True)
@@ -58,28 +137,18 @@ def run_replicates(p, seed, first, count, hist_max, level_hist, rung_occ, deploy
                    deployed_member, unit_hist, unit_fp, max_rung, max_rung_adversary, first_week,
                    clash_week, deployed_peak, deployed_final, guarantee_final, capital_final,
                    diverged, deescalated):
-    """Run replicates ``first .. first + count - 1``; summaries go to rows ``0 .. count - 1``."""
+    """Run replicates ``first .. first + count - 1`` in chunks; their summaries go to the same rows.
+
+    Counts go to slot ``numba.get_thread_id()`` of each accumulator (leading axis).
+    """
     n_chunks = (count + CHUNK - 1) // CHUNK
     for c in prange(n_chunks):
+        # int64 arguments whatever type prange gives c: one compiled run_chunk for every caller
+        start = np.int64(first) + np.int64(c) * CHUNK
+        size = min(np.int64(CHUNK), np.int64(first) + np.int64(count) - start)
         slot = numba.get_thread_id()
-        ws = new_workspace(p)
-        for row in range(c * CHUNK, min(count, (c + 1) * CHUNK)):
-            rep = first + row
-            init_workspace(p, ws, seed, rep)
-            _accumulate(p, ws, 0, slot, hist_max, level_hist, rung_occ, deployed_dist, commit_fp,
-                        deployed_member, unit_hist, unit_fp)
-            for t in range(p.steps):
-                step(p, ws, t, seed, rep)
-                _accumulate(p, ws, t + 1, slot, hist_max, level_hist, rung_occ, deployed_dist, commit_fp,
-                            deployed_member, unit_hist, unit_fp)
-            max_rung[row] = ws.status[S_MAX_RUNG]
-            max_rung_adversary[row] = ws.max_rung_actor[p.adversary]
-            for r in range(p.n_rungs):
-                first_week[row, r] = ws.first_week[r]
-            clash_week[row] = ws.status[S_CLASH_WEEK]
-            deployed_peak[row] = ws.status[S_DEPLOYED_PEAK]
-            deployed_final[row] = ws.status[S_DEPLOYED]
-            guarantee_final[row] = ws.guarantee[0]
-            capital_final[row] = ws.capital[p.guarantor_leader] if p.guarantor_leader >= 0 else 1.0
-            diverged[row] = ws.status[S_DIVERGED] != 0
-            deescalated[row] = ws.status[S_DEESCALATED] != 0
+        marks = np.empty((2, marked_replicates(p), p.steps + 1, p.n_states), np.uint8)
+        run_chunk(p, new_workspace(p), marks, seed, start, size, hist_max, level_hist[slot], rung_occ[slot],
+                  deployed_dist[slot], commit_fp[slot], deployed_member[slot], unit_hist[slot], unit_fp[slot],
+                  max_rung, max_rung_adversary, first_week, clash_week, deployed_peak, deployed_final,
+                  guarantee_final, capital_final, diverged, deescalated)

@@ -8,12 +8,30 @@ depend on the order agents are visited in.
 
 Pure functions over ``Params`` / ``Workspace`` (sim.layout): no globals, no
 allocation inside a step, every random number from :mod:`sim.rng`. Sums are
-explicit loops and ``fastmath`` is off, so the Mesa path, which calls these same
-functions phase by phase, reproduces the kernel bit for bit.
+explicit loops in a fixed order and ``fastmath`` is off, so the Mesa path, which
+calls these same functions phase by phase, and the pure-Python reference in
+``benchmarks/`` reproduce the kernel bit for bit.
+
+Speed comes from three choices (docs/performance.md):
+
+- Functions that take ``Params`` or ``Workspace`` are compiled without Numba's
+  reference counting (``NO_REFCOUNT``). With it, every call not inlined would
+  atomically update the count of every array in both tuples, on cache lines the
+  threads share; that cost more than the physics. Allocating in such a function
+  is a compile error, which keeps "no allocation inside a step" checked.
+- The phases are inlined (``inline="always"``) into three compiled step
+  functions: ``decide`` and ``advance_week`` (the Mesa path, one call each per
+  week) and the ensemble's chunk loop, which inlines ``step_replicate`` whole.
+- Random numbers hash the shared prefix of their coordinates once per replicate
+  and week (``rng.replicate_key``, ``rng.chain``), and a phase draws all its
+  normals before taking their logarithms and cosines in tight loops.
+- Indices read from arrays are cast to ``np.uint64`` before they index: Numba
+  then skips the wrap-around of negative indices. They are never mixed with
+  signed integers in arithmetic (Numba would promote both to float64).
 
 The on-disk cache (``cache=True``) lives in ``sim/__pycache__``; it does not see
-edits to helpers in other modules (``sim/rng.py``): run ``make clean-cache``
-after changing them.
+edits to functions in other modules (``sim/rng.py``, or this module as inlined
+into ``sim/ensemble_kernel.py``): run ``make clean-cache`` after changing them.
 """
 import math
 
@@ -21,21 +39,37 @@ import numpy as np
 from numba import njit
 
 from . import rng
-from .layout import (N_STATUS, S_CLASH_WEEK, S_DEESCALATED, S_DEPLOYED, S_DEPLOYED_PEAK, S_DIVERGED,
-                     S_MAX_RUNG, T_CAPITAL, T_COMMITMENT, T_DEPLOY_THRESHOLD, T_GRIEVANCE, T_GUARANTEE,
-                     T_GUARANTEE_BASE, T_LEVEL, T_RESOLVE, T_SUPPORT, Workspace)
+from .layout import (ANGLE_BUCKETS, AUDIENCE_COST, A_BACKDOWN, A_COST, A_DELTA, A_KINETIC, A_PLEDGE, A_PRESSURE,
+                     BUCKET, BY_ANGLE, CAPABILITY, CAPITAL, CAPITAL0, COHESION, COMMITMENT, COMMITMENT0, C_DEPLOY_PUSH,
+                     C_MEMBER_CAPABILITY, C_NOISE, C_RATE, C_W_COST, C_W_GUARANTEE, C_W_LEAD, C_W_PEER, C_W_THREAT,
+                     DEPLOYED, DEPLOY_THRESHOLD, DEPLOY_THRESHOLD0, DOMESTIC_COST, DRAWN, DRIFT, D_ACTION_COST_WEIGHT,
+                     D_AGENDA_GAIN, D_CAPITAL_NOISE, D_CAPITAL_WEIGHT, D_ESCALATION_COST, D_FISSURE_COST,
+                     D_GUARANTEE0, D_GUARANTEE_BASE0, D_GUARANTEE_RATE, EXPOSURE, E_ID, E_INDEX, E_OP, E_PROB,
+                     E_TARGET, E_VALUE, FATIGUE, FA_NOISE, FA_SUPPORT0, FA_THREAT_RESPONSE, FA_WEIGHT, F_LADDER_ACTOR,
+                     GRIEVANCE, GRIEVANCE0, GUARANTEE, GUARANTEE_BASE, LEVEL, L_RISK, L_THRESHOLD, MAX_RUNG_ACTOR,
+                     MEMBER_BIAS, M_COALITION, M_DECISIONS, M_DOMESTIC, M_EVENTS, M_REACTION, NOISE, N_DRAWS,
+                     N_LEADER_VARS, N_QUEUE, N_SCRATCH, N_STATE_INTS, N_STATE_VARS, N_STATUS, N_US_VARS, PLEDGED,
+                     PROVOCATION, PUSH, RATIONALITY, RESOLVE, RESOLVE0, RISK_AVERSION, RUNG, R_ADVERSARY,
+                     R_ADVERSARY_LEADER, R_CLASH_RUNG, R_COALITION_LEAD, R_DEESCALATION_RUNG, R_GUARANTOR,
+                     R_GUARANTOR_LEADER, S_CLASH_WEEK, S_DEESCALATED, S_DEPLOYED, S_DEPLOYED_PEAK, S_DIVERGED,
+                     S_MAX_RUNG, TARGET, T_CAPITAL, T_COMMITMENT, T_DEPLOY_THRESHOLD, T_GRIEVANCE, T_GUARANTEE,
+                     T_LEVEL, T_RESOLVE, T_SUPPORT, U1, U2, US_DEPENDENCE, UTILITY, WEIGHT, WITHDRAW_THRESHOLD,
+                     Workspace, X0)
+
+# ``_nrt`` is Numba's own switch for its reference-counting runtime (see the module docstring).
+NO_REFCOUNT = dict(cache=True, _nrt=False)
+INLINE = dict(cache=True, inline="always")
 
 
 @njit(cache=True)
 def new_workspace(p):
     """Allocate one replicate's state; :func:`init_workspace` fills it."""
-    n, n_leaders = p.n_states, p.n_leaders
+    n = p.n_states
     return Workspace(
-        np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n, np.int64), np.zeros(n, np.int64),
-        np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n, np.int64),
-        np.zeros(n_leaders), np.zeros(n_leaders), np.zeros(n_leaders), np.zeros(n_leaders, np.int64),
-        np.zeros(max(p.n_actions, 1)),
-        np.zeros(p.n_factions), np.zeros(1), np.zeros(1), np.zeros(1),
+        np.zeros((N_STATE_VARS, n)), np.zeros((N_STATE_INTS, n), np.int64),
+        np.zeros((N_LEADER_VARS, p.n_leaders)), np.zeros(p.n_leaders, np.int64),
+        np.zeros((N_SCRATCH, max(p.n_actions, 1))), np.zeros((N_DRAWS, n)), np.zeros((N_QUEUE, n), np.int64),
+        np.zeros(ANGLE_BUCKETS + 1, np.int64), np.zeros(p.n_factions), np.zeros(N_US_VARS),
         np.zeros(p.n_rungs, np.int64), np.zeros(N_STATUS, np.int64),
     )
 
@@ -50,46 +84,47 @@ def rung_of(thresholds, level):
     return r
 
 
+@njit(**INLINE)
+def _rung_near(ladder, level, r):
+    """:func:`rung_of`, searched from rung ``r`` (last week's): levels rarely move a rung in a week.
+
+    The same rung because validated thresholds start at 0 and increase; a NaN level gets rung 0.
+    """
+    top = ladder.shape[1] - 1
+    while r < top and level >= ladder[L_THRESHOLD, r + 1]:
+        r += 1
+    while r > 0 and not (level >= ladder[L_THRESHOLD, r]):
+        r -= 1
+    return r
+
+
 @njit(cache=True)
 def _clip01(v):
     return min(1.0, max(0.0, v))
 
 
-@njit(cache=True)
+# --- one replicate: the Mesa path and sim.simulate ------------------------------------
+
+@njit(**NO_REFCOUNT)
 def init_workspace(p, ws, seed, replicate):
     """Week 0: initial values, week-0 events, initial outcomes."""
-    for i in range(p.n_states):
-        ws.x[i] = p.x0[i]
-        ws.grievance[i] = p.grievance0[i]
-        ws.commitment[i] = p.commitment0[i]
-        ws.deploy_threshold[i] = p.deploy_threshold0[i]
-        ws.deployed[i] = 0
-        ws.drift[i] = 0.0
-        ws.push[i] = 0.0
-    for li in range(p.n_leaders):
-        ws.resolve[li] = p.resolve0[li]
-        ws.capital[li] = p.capital0[li]
-        ws.pledged[li] = 0.0
-        ws.choice[li] = -1
-    for f in range(p.n_factions):
-        ws.support[f] = p.support0[f]
-    ws.guarantee[0] = p.guarantee0
-    ws.guarantee_base[0] = p.guarantee_base0
-    ws.cohesion[0] = _cohesion(p, ws)
-    for r in range(p.n_rungs):
-        ws.first_week[r] = -1
-    for k in range(N_STATUS):
-        ws.status[k] = 0
-    ws.status[S_CLASH_WEEK] = -1
-    ws.status[S_MAX_RUNG] = 0
-    apply_events(p, ws, 0, seed, replicate)
-    _update_deployments(p, ws)
-    for i in range(p.n_states):
-        ws.max_rung_actor[i] = 0
-    _record_outcomes(p, ws, 0, seed, replicate, False)
+    begin_replicate(p, ws, rng.replicate_key(seed, replicate))
 
 
-@njit(cache=True)
+@njit(**NO_REFCOUNT)
+def choose_actions(p, ws, t, seed, replicate):
+    """Each leader picks an action by quantal response; writes ``ws.choice``."""
+    decide(p, ws, rng.chain(rng.replicate_key(seed, replicate), t))
+
+
+@njit(**NO_REFCOUNT)
+def advance(p, ws, t, seed, replicate):
+    """Apply the chosen actions and every other mechanism; ends at week t + 1."""
+    key = rng.replicate_key(seed, replicate)
+    advance_week(p, ws, t, rng.chain(key, t), key)
+
+
+@njit(**NO_REFCOUNT)
 def step(p, ws, t, seed, replicate):
     """Advance one replicate from week ``t`` to week ``t + 1``."""
     if ws.status[S_DIVERGED]:
@@ -98,70 +133,154 @@ def step(p, ws, t, seed, replicate):
     advance(p, ws, t, seed, replicate)
 
 
+@njit(cache=True)
+def run_trajectory(p, seed, replicate, out_x):
+    """One replicate; writes levels of weeks 0..steps into ``out_x`` (steps + 1, n_states)."""
+    ws = new_workspace(p)
+    init_workspace(p, ws, seed, replicate)
+    out_x[0, :] = ws.state[LEVEL, :]
+    for t in range(p.steps):
+        step(p, ws, t, seed, replicate)
+        out_x[t + 1, :] = ws.state[LEVEL, :]
+    return ws
+
+
+# --- the step, keyed by rng.replicate_key(seed, replicate) ---------------------------
+
+@njit(**NO_REFCOUNT)
+def begin_replicate(p, ws, key):
+    """Week 0: initial values, week-0 events, deployments, outcomes."""
+    for i in range(p.n_states):
+        ws.state[LEVEL, i] = p.state[X0, i]
+        ws.state[GRIEVANCE, i] = p.state[GRIEVANCE0, i]
+        ws.state[COMMITMENT, i] = p.state[COMMITMENT0, i]
+        ws.state[DEPLOY_THRESHOLD, i] = p.state[DEPLOY_THRESHOLD0, i]
+        ws.state[DRIFT, i] = 0.0
+        ws.state[PUSH, i] = 0.0
+        ws.state_int[DEPLOYED, i] = 0
+        ws.state_int[RUNG, i] = 0
+    for li in range(p.n_leaders):
+        ws.leader[RESOLVE, li] = p.leader[RESOLVE0, li]
+        ws.leader[CAPITAL, li] = p.leader[CAPITAL0, li]
+        ws.leader[PLEDGED, li] = 0.0
+        ws.choice[li] = -1
+    for f in range(p.n_factions):
+        ws.support[f] = p.faction[FA_SUPPORT0, f]
+    ws.us[GUARANTEE] = p.domestic[D_GUARANTEE0]
+    ws.us[GUARANTEE_BASE] = p.domestic[D_GUARANTEE_BASE0]
+    ws.us[COHESION] = _cohesion(p, ws)
+    for r in range(p.n_rungs):
+        ws.first_week[r] = -1
+    for k in range(N_STATUS):
+        ws.status[k] = 0
+    ws.status[S_CLASH_WEEK] = -1
+    _apply_events(p, ws, 0, key)
+    _update_deployments(p, ws)
+    for i in range(p.n_states):
+        ws.state_int[MAX_RUNG_ACTOR, i] = 0
+    _record_outcomes(p, ws, 0, key, False)
+
+
+@njit(**NO_REFCOUNT)
+def decide(p, ws, step_key):
+    """The decisions of one week; ``step_key`` is ``rng.chain(key, t)``."""
+    _choose_actions(p, ws, step_key)
+
+
+@njit(**NO_REFCOUNT)
+def advance_week(p, ws, t, step_key, key):
+    """Everything after the decisions, from week ``t`` to ``t + 1``."""
+    _advance(p, ws, t, step_key, key)
+
+
+@njit(**INLINE)
+def step_replicate(p, ws, t, key):
+    """:func:`step` with every phase inlined: the body of the ensemble's replicate loop."""
+    if ws.status[S_DIVERGED]:
+        return
+    step_key = rng.chain(key, t)
+    _choose_actions(p, ws, step_key)
+    _advance(p, ws, t, step_key, key)
+
+
 # --- decisions ---------------------------------------------------------------
 
-@njit(cache=True)
-def perceived_pressure(p, ws, i):
-    """Richardson drift of state i at current levels: sum_j k_ij x_j - a_i x_i + g_i + provocation."""
-    s = ws.grievance[i] - p.fatigue[i] * ws.x[i]
-    for r in range(p.react_k.shape[0]):
-        if p.react_dst[r] == i:
-            s += p.react_k[r] * ws.x[p.react_src[r]]
-    if p.mech_coalition:
-        s += p.provocation[i] * deployed_weight(p, ws)
+@njit(**INLINE)
+def _deployed_weight(p, ws):
+    """W: capability-weighted share of the coalition deployed, what provokes the adversary."""
+    total = p.coalition[C_MEMBER_CAPABILITY]
+    if total <= 0.0:
+        return 0.0
+    w = 0.0
+    for q in range(p.members.shape[0]):
+        j = np.uint64(p.members[q])
+        if ws.state_int[DEPLOYED, j]:
+            w += p.state[CAPABILITY, j]
+    return w / total
+
+
+@njit(**INLINE)
+def _perceived_pressure(p, ws, i, provoking):
+    """s_i = g_i - a_i x_i + sum_j k_ij x_j (+ v_i W): the Richardson drift at current levels."""
+    s = ws.state[GRIEVANCE, i] - p.state[FATIGUE, i] * ws.state[LEVEL, i]
+    for r in range(np.uint64(p.react_ptr[i]), np.uint64(p.react_ptr[i + 1])):
+        s += p.react_k[r] * ws.state[LEVEL, np.uint64(p.react_src[r])]
+    if p.mechanisms[M_COALITION]:
+        s += p.state[PROVOCATION, i] * provoking
     return s
 
 
-@njit(cache=True)
-def deployed_weight(p, ws):
-    """Capability-weighted share of the coalition deployed: what provokes the adversary."""
-    if p.member_capability <= 0.0:
-        return 0.0
-    w = 0.0
-    for j in range(p.n_states):
-        if ws.deployed[j]:
-            w += p.capability[j]
-    return w / p.member_capability
+@njit(**INLINE)
+def _utilities(p, ws, leader, provoking):
+    """u_k = rho tanh(s) d_k - lambda (r/R) max(d_k, 0) - c_k (1 - P) - alpha C b_k, into ``scratch[UTILITY]``.
 
-
-@njit(cache=True)
-def action_utilities(p, ws, leader, out):
-    """u_k = rho tanh(s) d_k - lambda (r/R) max(d_k, 0) - c_k (1 - P) - alpha C b_k.
-
-    Unavailable actions get -inf. ``out`` must hold ``n_actions`` values.
+    Unavailable actions get -inf.
     """
-    i = p.leader_state[leader]
-    tension = math.tanh(perceived_pressure(p, ws, i))
-    height = ws.rung[i] / (p.n_rungs - 1.0)
+    i = np.uint64(p.leader_state[leader])
+    tension = math.tanh(_perceived_pressure(p, ws, i, provoking))
+    height = ws.state_int[RUNG, i] / (p.n_rungs - 1.0)
     for k in range(p.n_actions):
         if p.action_mask[leader, k] == 0:
-            out[k] = -np.inf
+            ws.scratch[UTILITY, k] = -np.inf
             continue
-        d = p.action_delta[k]
-        u = ws.resolve[leader] * tension * d
-        u -= p.risk_aversion[leader] * height * max(d, 0.0)
-        u -= p.action_cost[k] * (1.0 - ws.capital[leader])
-        u -= p.audience_cost[leader] * ws.pledged[leader] * p.action_backdown[k]
-        out[k] = u
+        d = p.action[A_DELTA, k]
+        u = ws.leader[RESOLVE, leader] * tension * d
+        u -= p.leader[RISK_AVERSION, leader] * height * max(d, 0.0)
+        u -= p.action[A_COST, k] * (1.0 - ws.leader[CAPITAL, leader])
+        u -= p.leader[AUDIENCE_COST, leader] * ws.leader[PLEDGED, leader] * p.action[A_BACKDOWN, k]
+        ws.scratch[UTILITY, k] = u
 
 
-@njit(cache=True)
-def logit_choice(utility, n, beta, u01):
-    """Sample index k with P(k) = exp(beta u_k) / sum_j exp(beta u_j) by inverse CDF."""
+@njit(**NO_REFCOUNT)
+def action_utilities(p, ws, leader, out):
+    """Utilities of ``leader``'s actions at the current state; ``out`` must hold ``n_actions`` values."""
+    provoking = _deployed_weight(p, ws) if p.mechanisms[M_COALITION] else 0.0
+    _utilities(p, ws, leader, provoking)
+    for k in range(p.n_actions):
+        out[k] = ws.scratch[UTILITY, k]
+
+
+@njit(**INLINE)
+def _logit_draw(scratch, n, beta, u01):
+    """Inverse CDF of P(k) = exp(beta u_k) / sum_j exp(beta u_j); each weight is computed once."""
     best = -np.inf
     for k in range(n):
-        if utility[k] > best:
-            best = utility[k]
+        if scratch[UTILITY, k] > best:
+            best = scratch[UTILITY, k]
     total = 0.0
     for k in range(n):
-        if utility[k] > -np.inf:
-            total += math.exp(beta * (utility[k] - best))
+        w = 0.0
+        if scratch[UTILITY, k] > -np.inf:
+            gap = beta * (scratch[UTILITY, k] - best)
+            w = 1.0 if gap == 0.0 else math.exp(gap)  # exp(0) is exactly 1: skip the call for the best action
+            total += w
+        scratch[WEIGHT, k] = w
     target = u01 * total
     acc = 0.0
     last = -1
     for k in range(n):
-        if utility[k] > -np.inf:
-            acc += math.exp(beta * (utility[k] - best))
+        if scratch[UTILITY, k] > -np.inf:
+            acc += scratch[WEIGHT, k]
             last = k
             if target <= acc:
                 return k
@@ -169,236 +288,314 @@ def logit_choice(utility, n, beta, u01):
 
 
 @njit(cache=True)
-def choose_actions(p, ws, t, seed, replicate):
-    """Each leader picks an action by quantal response; writes ``ws.choice``."""
-    if not p.mech_decisions:
+def logit_choice(utility, n, beta, u01):
+    """Sample index k with P(k) = exp(beta u_k) / sum_j exp(beta u_j) by inverse CDF."""
+    scratch = np.zeros((N_SCRATCH, max(n, 1)))
+    for k in range(n):
+        scratch[UTILITY, k] = utility[k]
+    return _logit_draw(scratch, n, beta, u01)
+
+
+@njit(**INLINE)
+def _choose_actions(p, ws, step_key):
+    if not p.mechanisms[M_DECISIONS]:
         return
+    provoking = _deployed_weight(p, ws) if p.mechanisms[M_COALITION] else 0.0
     for li in range(p.n_leaders):
-        action_utilities(p, ws, li, ws.utility)
-        u01 = rng.uniform(seed, replicate, t, li, rng.DECISION)
-        ws.choice[li] = logit_choice(ws.utility, p.n_actions, p.rationality[li], u01)
+        _utilities(p, ws, li, provoking)
+        u01 = rng.uniform_at(step_key, li, rng.DECISION)
+        ws.choice[li] = _logit_draw(ws.scratch, p.n_actions, p.leader[RATIONALITY, li], u01)
 
 
 # --- the rest of the step ------------------------------------------------------
 
-@njit(cache=True)
-def advance(p, ws, t, seed, replicate):
-    """Apply the chosen actions and every other mechanism; ends at week t + 1."""
-    _reaction(p, ws, t, seed, replicate)
+@njit(**INLINE)
+def _advance(p, ws, t, step_key, key):
+    _reaction(p, ws, step_key)
     if ws.status[S_DIVERGED]:
         return
-    if p.mech_coalition:
-        _coalition(p, ws, t, seed, replicate)
-    if p.mech_domestic:
-        _domestic(p, ws, t, seed, replicate)
-    apply_events(p, ws, t + 1, seed, replicate)
-    _record_outcomes(p, ws, t + 1, seed, replicate, True)
+    if p.mechanisms[M_COALITION]:
+        _coalition(p, ws, step_key)
+    if p.mechanisms[M_DOMESTIC]:
+        _domestic(p, ws, step_key)
+    _apply_events(p, ws, t + 1, key)
+    _record_outcomes(p, ws, t + 1, key, True)
+
+
+@njit(**INLINE)
+def _normals(ws, step_key, count, stream):
+    """Box-Muller factors for the actors ``queue[DRAWN, :count]``, in that order: the q-th normal is
+    ``draws[U1, q] * draws[U2, q]``.
+
+    Every pair of uniforms first (a loop the compiler vectorises), then every
+    logarithm, then every cosine, each in a tight loop. The cosines go in increasing
+    order of angle (a counting sort into ANGLE_BUCKETS): the C library's cos branches
+    on the range of its argument, and random arguments make it mispredict at nearly
+    every call, which doubles its cost. The order changes no value.
+    """
+    for b in range(ANGLE_BUCKETS + 1):
+        ws.buckets[b] = 0
+    for q in range(count):
+        ws.draws[U1, q], ws.draws[U2, q] = rng.uniform_pair_at(step_key, ws.queue[DRAWN, q], stream)
+    for q in range(count):
+        b = _angle_bucket(ws.draws[U2, q])
+        ws.queue[BUCKET, q] = b
+        ws.buckets[b + 1] += 1
+    for q in range(count):
+        ws.draws[U1, q] = rng.radius(ws.draws[U1, q])
+    for b in range(ANGLE_BUCKETS):
+        ws.buckets[b + 1] += ws.buckets[b]
+    for q in range(count):
+        b = np.uint64(ws.queue[BUCKET, q])
+        ws.queue[BY_ANGLE, np.uint64(ws.buckets[b])] = q
+        ws.buckets[b] += 1
+    for k in range(count):
+        q = np.uint64(ws.queue[BY_ANGLE, k])
+        ws.draws[U2, q] = rng.angle(ws.draws[U2, q])
 
 
 @njit(cache=True)
-def _reaction(p, ws, t, seed, replicate):
+def _angle_bucket(u2):
+    return min(int(u2 * ANGLE_BUCKETS), ANGLE_BUCKETS - 1)
+
+
+@njit(**INLINE)
+def _reaction(p, ws, step_key):
     """Euler-Maruyama: x <- max(0, x + (Kx - a x + g + pushes) dt + sigma sqrt(dt) z)."""
     n = p.n_states
     for i in range(n):
-        ws.push[i] = 0.0
-    if p.mech_decisions:
+        ws.state[PUSH, i] = 0.0
+    if p.mechanisms[M_DECISIONS]:
+        decay = max(0.0, 1.0 - p.commitment_decay * p.dt)
         for li in range(p.n_leaders):
-            k = ws.choice[li]
-            ws.push[p.leader_state[li]] += p.action_delta[k]
+            k = np.uint64(ws.choice[li])
+            ws.state[PUSH, np.uint64(p.leader_state[li])] += p.action[A_DELTA, k]
             n_targets = p.target_ptr[li + 1] - p.target_ptr[li]
             for q in range(p.target_ptr[li], p.target_ptr[li + 1]):
-                target = p.target_idx[q]
+                target = np.uint64(p.target_idx[q])
                 # coercion bites in proportion to the target's economic exposure
-                ws.push[target] += p.action_pressure[k] * p.exposure[target] / n_targets
-            decay = max(0.0, 1.0 - p.commitment_decay * p.dt)
-            ws.pledged[li] = ws.pledged[li] * decay + p.action_pledge[k]
-    provoking = deployed_weight(p, ws) if p.mech_coalition else 0.0
+                ws.state[PUSH, target] += p.action[A_PRESSURE, k] * p.state[EXPOSURE, target] / n_targets
+            ws.leader[PLEDGED, li] = ws.leader[PLEDGED, li] * decay + p.action[A_PLEDGE, k]
+    coalition, reaction = p.mechanisms[M_COALITION], p.mechanisms[M_REACTION]
+    provoking = _deployed_weight(p, ws) if coalition else 0.0
     for i in range(n):
-        d = ws.push[i]
-        if p.mech_coalition:
-            d += p.provocation[i] * provoking + p.deploy_push * ws.deployed[i]
-        if p.mech_reaction:
-            d += ws.grievance[i] - p.fatigue[i] * ws.x[i]
-        ws.drift[i] = d
-    if p.mech_reaction:
-        for r in range(p.react_k.shape[0]):
-            ws.drift[p.react_dst[r]] += p.react_k[r] * ws.x[p.react_src[r]]
+        d = ws.state[PUSH, i]
+        if coalition:
+            d += p.state[PROVOCATION, i] * provoking + p.coalition[C_DEPLOY_PUSH] * ws.state_int[DEPLOYED, i]
+        if reaction:
+            d += ws.state[GRIEVANCE, i] - p.state[FATIGUE, i] * ws.state[LEVEL, i]
+            # reactions of i in scenario order: the same sum as a pass over all reactions
+            for r in range(np.uint64(p.react_ptr[i]), np.uint64(p.react_ptr[i + 1])):
+                d += p.react_k[r] * ws.state[LEVEL, np.uint64(p.react_src[r])]
+        ws.state[DRIFT, i] = d
+    if reaction:
+        drawn = 0
+        for i in range(n):
+            if p.state[NOISE, i] > 0.0:
+                ws.queue[DRAWN, drawn] = i
+                drawn += 1
+        _normals(ws, step_key, drawn, rng.NOISE)
     sqrt_dt = math.sqrt(p.dt)
+    q = 0
     for i in range(n):
-        level = ws.x[i] + ws.drift[i] * p.dt
-        if p.mech_reaction and p.noise[i] > 0.0:
-            level += p.noise[i] * sqrt_dt * rng.normal(seed, replicate, t, i, rng.NOISE)
+        level = ws.state[LEVEL, i] + ws.state[DRIFT, i] * p.dt
+        if reaction and p.state[NOISE, i] > 0.0:
+            level += p.state[NOISE, i] * sqrt_dt * (ws.draws[U1, q] * ws.draws[U2, q])
+            q += 1
         if not (level <= p.divergence_level):  # also catches NaN
             ws.status[S_DIVERGED] = 1
-        ws.x[i] = max(0.0, level)
+        ws.state[LEVEL, i] = max(0.0, level)
 
 
-@njit(cache=True)
-def _coalition(p, ws, t, seed, replicate):
+@njit(**INLINE)
+def _coalition(p, ws, step_key):
     """m_j <- clip(m_j + kappa (logistic(a_j) - m_j) dt + sigma_m sqrt(dt) z); deploy/withdraw with hysteresis."""
-    threat = ws.x[p.adversary] / p.threat_scale
-    lead = ws.commitment[p.coalition_lead]
+    c = p.coalition
+    threat = ws.state[LEVEL, p.roles[R_ADVERSARY]] / p.threat_scale
+    lead = ws.state[COMMITMENT, p.roles[R_COALITION_LEAD]]
     share = ws.status[S_DEPLOYED] / max(p.n_members, 1)
+    guarantee = ws.us[GUARANTEE]
+    noisy = c[C_NOISE] > 0.0
+    if noisy:
+        for q in range(p.members.shape[0]):
+            ws.queue[DRAWN, q] = p.members[q]
+        _normals(ws, step_key, p.members.shape[0], rng.COMMITMENT)
+    for q in range(p.members.shape[0]):
+        j = np.uint64(p.members[q])
+        ws.draws[TARGET, q] = (p.state[MEMBER_BIAS, j] + c[C_W_GUARANTEE] * p.state[US_DEPENDENCE, j] * guarantee
+                               + c[C_W_LEAD] * lead + c[C_W_PEER] * share - c[C_W_THREAT] * threat
+                               - c[C_W_COST] * p.state[DOMESTIC_COST, j])
+    for q in range(p.members.shape[0]):
+        ws.draws[TARGET, q] = 1.0 / (1.0 + math.exp(-ws.draws[TARGET, q]))
     sqrt_dt = math.sqrt(p.dt)
-    for j in range(p.n_states):
-        if not p.member[j]:
-            continue
-        a = (p.member_bias[j] + p.w_guarantee * p.us_dependence[j] * ws.guarantee[0] + p.w_lead * lead
-             + p.w_peer * share - p.w_threat * threat - p.w_cost * p.domestic_cost[j])
-        target = 1.0 / (1.0 + math.exp(-a))
-        m = ws.commitment[j] + p.coal_rate * (target - ws.commitment[j]) * p.dt
-        if p.coal_noise > 0.0:
-            m += p.coal_noise * sqrt_dt * rng.normal(seed, replicate, t, j, rng.COMMITMENT)
-        ws.commitment[j] = _clip01(m)
+    for q in range(p.members.shape[0]):
+        j = np.uint64(p.members[q])
+        m = ws.state[COMMITMENT, j] + c[C_RATE] * (ws.draws[TARGET, q] - ws.state[COMMITMENT, j]) * p.dt
+        if noisy:
+            m += c[C_NOISE] * sqrt_dt * (ws.draws[U1, q] * ws.draws[U2, q])
+        ws.state[COMMITMENT, j] = _clip01(m)
     _update_deployments(p, ws)
 
 
-@njit(cache=True)
+@njit(**INLINE)
 def _update_deployments(p, ws):
+    """Hysteresis: deploy at m >= theta_up, withdraw below theta_down; non-members never deploy."""
     count = 0
-    for j in range(p.n_states):
-        if not p.member[j] or not p.mech_coalition:
-            ws.deployed[j] = 0
+    on = p.mechanisms[M_COALITION]
+    for q in range(p.members.shape[0]):
+        j = np.uint64(p.members[q])
+        if not on:
+            ws.state_int[DEPLOYED, j] = 0
             continue
-        if ws.deployed[j] == 0 and ws.commitment[j] >= ws.deploy_threshold[j]:
-            ws.deployed[j] = 1
-        elif ws.deployed[j] == 1 and ws.commitment[j] < p.withdraw_threshold[j]:
-            ws.deployed[j] = 0
-        count += ws.deployed[j]
+        if ws.state_int[DEPLOYED, j] == 0 and ws.state[COMMITMENT, j] >= ws.state[DEPLOY_THRESHOLD, j]:
+            ws.state_int[DEPLOYED, j] = 1
+        elif ws.state_int[DEPLOYED, j] == 1 and ws.state[COMMITMENT, j] < p.state[WITHDRAW_THRESHOLD, j]:
+            ws.state_int[DEPLOYED, j] = 0
+        count += ws.state_int[DEPLOYED, j]
     ws.status[S_DEPLOYED] = count
     if count > ws.status[S_DEPLOYED_PEAK]:
         ws.status[S_DEPLOYED_PEAK] = count
 
 
-@njit(cache=True)
+@njit(**INLINE)
 def _cohesion(p, ws):
     """Party cohesion 1 - 2 sum_f w_f |s_f - s_bar| (1 when every faction agrees)."""
     if p.n_factions == 0:
         return 1.0
     mean = 0.0
     for f in range(p.n_factions):
-        mean += p.faction_weight[f] * ws.support[f]
+        mean += p.faction[FA_WEIGHT, f] * ws.support[f]
     spread = 0.0
     for f in range(p.n_factions):
-        spread += p.faction_weight[f] * abs(ws.support[f] - mean)
+        spread += p.faction[FA_WEIGHT, f] * abs(ws.support[f] - mean)
     return _clip01(1.0 - 2.0 * spread)
 
 
-@njit(cache=True)
-def _domestic(p, ws, t, seed, replicate):
+@njit(**INLINE)
+def _domestic(p, ws, step_key):
     """Faction support, US political capital P and guarantee credibility G."""
+    d = p.domestic
     cohesion = _cohesion(p, ws)
-    threat = ws.x[p.adversary] / p.threat_scale
+    threat = ws.state[LEVEL, p.roles[R_ADVERSARY]] / p.threat_scale
     sqrt_dt = math.sqrt(p.dt)
     for f in range(p.n_factions):
-        s = ws.support[f] + p.faction_threat_response[f] * threat * p.dt
-        if p.faction_noise[f] > 0.0:
-            s += p.faction_noise[f] * sqrt_dt * rng.normal(seed, replicate, t, f, rng.FACTION)
+        s = ws.support[f] + p.faction[FA_THREAT_RESPONSE, f] * threat * p.dt
+        if p.faction[FA_NOISE, f] > 0.0:
+            s += p.faction[FA_NOISE, f] * sqrt_dt * rng.normal_at(step_key, f, rng.FACTION)
         ws.support[f] = _clip01(s)
     capital = 1.0
-    g = p.guarantor_leader
+    g = p.roles[R_GUARANTOR_LEADER]
     if g >= 0:
-        capital = ws.capital[g]
-        height = ws.rung[p.guarantor] / (p.n_rungs - 1.0)
-        dP = (p.agenda_gain * (1.0 - capital) - p.fissure_cost * (1.0 - cohesion) * ws.guarantee[0]
-              - p.escalation_cost * height)
-        if p.mech_decisions:
-            dP -= p.action_cost_weight * p.action_cost[ws.choice[g]]
+        capital = ws.leader[CAPITAL, g]
+        height = ws.state_int[RUNG, p.roles[R_GUARANTOR]] / (p.n_rungs - 1.0)
+        dP = (d[D_AGENDA_GAIN] * (1.0 - capital) - d[D_FISSURE_COST] * (1.0 - cohesion) * ws.us[GUARANTEE]
+              - d[D_ESCALATION_COST] * height)
+        if p.mechanisms[M_DECISIONS]:
+            dP -= d[D_ACTION_COST_WEIGHT] * p.action[A_COST, ws.choice[g]]
         capital += dP * p.dt
-        if p.capital_noise > 0.0:
-            capital += p.capital_noise * sqrt_dt * rng.normal(seed, replicate, t, 0, rng.CAPITAL)
+        if d[D_CAPITAL_NOISE] > 0.0:
+            capital += d[D_CAPITAL_NOISE] * sqrt_dt * rng.normal_at(step_key, 0, rng.CAPITAL)
         capital = _clip01(capital)
-        ws.capital[g] = capital
-    target = ws.guarantee_base[0] * (p.capital_weight * capital + (1.0 - p.capital_weight) * cohesion)
-    ws.guarantee[0] = _clip01(ws.guarantee[0] + p.guarantee_rate * (target - ws.guarantee[0]) * p.dt)
-    ws.cohesion[0] = _cohesion(p, ws)
+        ws.leader[CAPITAL, g] = capital
+    target = ws.us[GUARANTEE_BASE] * (d[D_CAPITAL_WEIGHT] * capital + (1.0 - d[D_CAPITAL_WEIGHT]) * cohesion)
+    ws.us[GUARANTEE] = _clip01(ws.us[GUARANTEE] + d[D_GUARANTEE_RATE] * (target - ws.us[GUARANTEE]) * p.dt)
+    ws.us[COHESION] = _cohesion(p, ws)
 
 
-@njit(cache=True)
-def _event_slot(p, ws, code):
-    """The workspace array an event target code writes to."""
+@njit(**INLINE)
+def _event_get(ws, code, i):
+    """The workspace value an event target code addresses."""
     if code == T_LEVEL:
-        return ws.x
+        return ws.state[LEVEL, i]
     if code == T_GRIEVANCE:
-        return ws.grievance
+        return ws.state[GRIEVANCE, i]
     if code == T_COMMITMENT:
-        return ws.commitment
+        return ws.state[COMMITMENT, i]
     if code == T_DEPLOY_THRESHOLD:
-        return ws.deploy_threshold
+        return ws.state[DEPLOY_THRESHOLD, i]
     if code == T_RESOLVE:
-        return ws.resolve
+        return ws.leader[RESOLVE, i]
     if code == T_CAPITAL:
-        return ws.capital
+        return ws.leader[CAPITAL, i]
     if code == T_SUPPORT:
-        return ws.support
+        return ws.support[i]
     if code == T_GUARANTEE:
-        return ws.guarantee
-    return ws.guarantee_base
+        return ws.us[GUARANTEE]
+    return ws.us[GUARANTEE_BASE]
 
 
-@njit(cache=True)
-def apply_events(p, ws, week, seed, replicate):
-    """Apply the events scheduled for ``week`` (each fires with its probability)."""
-    if not p.mech_events:
+@njit(**INLINE)
+def _event_set(ws, code, i, value):
+    if code == T_LEVEL:
+        ws.state[LEVEL, i] = value
+    elif code == T_GRIEVANCE:
+        ws.state[GRIEVANCE, i] = value
+    elif code == T_COMMITMENT:
+        ws.state[COMMITMENT, i] = value
+    elif code == T_DEPLOY_THRESHOLD:
+        ws.state[DEPLOY_THRESHOLD, i] = value
+    elif code == T_RESOLVE:
+        ws.leader[RESOLVE, i] = value
+    elif code == T_CAPITAL:
+        ws.leader[CAPITAL, i] = value
+    elif code == T_SUPPORT:
+        ws.support[i] = value
+    elif code == T_GUARANTEE:
+        ws.us[GUARANTEE] = value
+    else:
+        ws.us[GUARANTEE_BASE] = value
+
+
+@njit(**INLINE)
+def _apply_events(p, ws, week, key):
+    """Apply the events scheduled for ``week`` in list order (each fires with its probability)."""
+    if not p.mechanisms[M_EVENTS]:
         return
-    for e in range(p.event_week.shape[0]):
-        if p.event_week[e] != week:
+    for e in range(p.event_ptr[week], p.event_ptr[week + 1]):
+        prob = p.event_value[E_PROB, e]
+        # one draw per event and replicate: step 0, actor = the event's index in the scenario
+        if prob < 1.0 and rng.uniform_at(rng.chain(key, 0), p.event_code[E_ID, e], rng.EVENT) > prob:
             continue
-        if p.event_prob[e] < 1.0 and rng.uniform(seed, replicate, 0, e, rng.EVENT) > p.event_prob[e]:
-            continue
-        code = p.event_target[e]
-        slot = _event_slot(p, ws, code)
-        i = p.event_index[e]
-        op = p.event_op[e]
-        v = p.event_value[e]
-        value = v if op == 0 else (slot[i] + v if op == 1 else slot[i] * v)
+        code, i = p.event_code[E_TARGET, e], p.event_code[E_INDEX, e]
+        op, v = p.event_code[E_OP, e], p.event_value[E_VALUE, e]
+        old = _event_get(ws, code, i)
+        value = v if op == 0 else (old + v if op == 1 else old * v)
         if code == T_LEVEL or code == T_RESOLVE:
             value = max(0.0, value)
         elif code != T_GRIEVANCE:
             value = _clip01(value)
-        slot[i] = value
+        _event_set(ws, code, i, value)
 
 
-@njit(cache=True)
-def _record_outcomes(p, ws, week, seed, replicate, check_clash):
+@njit(**INLINE)
+def _record_outcomes(p, ws, week, key, check_clash):
     """Rungs, first passage, de-escalation and the NATO-Russia clash test for ``week``."""
     top = 0
     for i in range(p.n_states):
-        r = rung_of(p.thresholds, ws.x[i])
-        ws.rung[i] = r
-        if r > ws.max_rung_actor[i]:
-            ws.max_rung_actor[i] = r
-        if r > top and p.ladder_actor[i]:
+        r = _rung_near(p.ladder, ws.state[LEVEL, i], ws.state_int[RUNG, i])
+        ws.state_int[RUNG, i] = r
+        if r > ws.state_int[MAX_RUNG_ACTOR, i]:
+            ws.state_int[MAX_RUNG_ACTOR, i] = r
+        if r > top and p.state_flag[F_LADDER_ACTOR, i]:
             top = r
     if top > ws.status[S_MAX_RUNG]:
         ws.status[S_MAX_RUNG] = top
     for r in range(top + 1):
         if ws.first_week[r] < 0:
             ws.first_week[r] = week
-    if ws.status[S_MAX_RUNG] > p.deescalation_rung and top <= p.deescalation_rung:
+    deescalation_rung = p.roles[R_DEESCALATION_RUNG]
+    if ws.status[S_MAX_RUNG] > deescalation_rung and top <= deescalation_rung:
         ws.status[S_DEESCALATED] = 1
     if not check_clash or ws.status[S_CLASH_WEEK] >= 0 or ws.status[S_DEPLOYED] == 0:
         return
-    ra = ws.rung[p.adversary]
-    deliberate = ra >= p.clash_rung
-    if deliberate and p.mech_decisions and p.adversary_leader >= 0:
-        deliberate = p.action_kinetic[ws.choice[p.adversary_leader]] == 1
+    ra = ws.state_int[RUNG, p.roles[R_ADVERSARY]]
+    deliberate = ra >= p.roles[R_CLASH_RUNG]
+    adversary_leader = p.roles[R_ADVERSARY_LEADER]
+    if deliberate and p.mechanisms[M_DECISIONS] and adversary_leader >= 0:
+        deliberate = p.action[A_KINETIC, ws.choice[adversary_leader]] == 1.0
     inadvertent = False
-    if p.rung_risk[ra] > 0.0:
-        inadvertent = rng.uniform(seed, replicate, week, 0, rng.CLASH) <= p.rung_risk[ra]
+    risk = p.ladder[L_RISK, ra]
+    if risk > 0.0:
+        inadvertent = rng.uniform_at(rng.chain(key, week), 0, rng.CLASH) <= risk
     if deliberate or inadvertent:
         ws.status[S_CLASH_WEEK] = week
-
-
-@njit(cache=True)
-def run_trajectory(p, seed, replicate, out_x):
-    """One replicate; writes levels of weeks 0..steps into ``out_x`` (steps + 1, n_states)."""
-    ws = new_workspace(p)
-    init_workspace(p, ws, seed, replicate)
-    for i in range(p.n_states):
-        out_x[0, i] = ws.x[i]
-    for t in range(p.steps):
-        step(p, ws, t, seed, replicate)
-        for i in range(p.n_states):
-            out_x[t + 1, i] = ws.x[i]
-    return ws

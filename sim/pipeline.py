@@ -7,8 +7,6 @@ import time
 from pathlib import Path
 
 from .ensemble import run_ensemble
-from .model import EscalationModel
-from .report import write_report
 from .results import atomic_write_text, save_ensemble
 from .scenario import Scenario
 
@@ -28,6 +26,10 @@ def run_to_directory(scenario: Scenario, replicates: int, seed: int, out_dir, *,
     out_dir = Path(out_dir)
     started = time.perf_counter()
     result = run_ensemble(scenario, replicates, seed, threads=threads, progress=progress)
+    # Mesa and the report's Plotly load after the ensemble: the first simulated week comes sooner
+    from .model import EscalationModel
+    from .report import write_report
+
     model = EscalationModel(scenario, seed, narrative_replicate).run()
     config = scenario_dict(scenario)
     atomic_write_text(out_dir / "scenario.json", json.dumps(config, indent=2))

@@ -42,20 +42,50 @@ def _mix(z):
 
 
 @njit(cache=True)
+def chain(h, coordinate):
+    """Fold one more coordinate into the hash ``h``: ``mix(h XOR (c + G64))``."""
+    return _mix(np.uint64(h) ^ (np.uint64(coordinate) + _GOLDEN))
+
+
+@njit(cache=True)
+def replicate_key(seed, replicate):
+    """The hash of ``(seed, replicate)``: the prefix that every draw of a replicate shares."""
+    return chain(_mix(np.uint64(seed) + _GOLDEN), replicate)
+
+
+@njit(cache=True)
 def hash64(seed, replicate, step, actor, stream):
     """64 random bits for the coordinates (all non-negative integers)."""
-    h = _mix(np.uint64(seed) + _GOLDEN)
-    h = _mix(h ^ (np.uint64(replicate) + _GOLDEN))
-    h = _mix(h ^ (np.uint64(step) + _GOLDEN))
-    h = _mix(h ^ (np.uint64(actor) + _GOLDEN))
-    return _mix(h ^ (np.uint64(stream) + _GOLDEN))
+    return chain(chain(chain(replicate_key(seed, replicate), step), actor), stream)
+
+
+@njit(cache=True)
+def _unit(bits):
+    return (float(bits >> _S11) + 1.0) * _INV53
+
+
+@njit(cache=True)
+def radius(u1):
+    """Box-Muller's radius sqrt(-2 ln u1)."""
+    return math.sqrt(-2.0 * math.log(u1))
+
+
+@njit(cache=True)
+def angle(u2):
+    """Box-Muller's cos(2 pi u2)."""
+    return math.cos(2.0 * math.pi * u2)
+
+
+@njit(cache=True)
+def _box_muller(actor_key, stream):
+    s = np.uint64(stream)
+    return radius(_unit(chain(actor_key, s + _SUB1))) * angle(_unit(chain(actor_key, s + _SUB2)))
 
 
 @njit(cache=True)
 def uniform(seed, replicate, step, actor, stream):
     """A double in (0, 1]: 53 random bits, never exactly zero (safe for log)."""
-    bits = hash64(seed, replicate, step, actor, stream) >> _S11
-    return (float(bits) + 1.0) * _INV53
+    return _unit(hash64(seed, replicate, step, actor, stream))
 
 
 @njit(cache=True)
@@ -64,7 +94,31 @@ def normal(seed, replicate, step, actor, stream):
 
     Streams are small integers, so the sub-streams never meet another stream's plain uniforms.
     """
+    return _box_muller(chain(chain(replicate_key(seed, replicate), step), actor), stream)
+
+
+# The kernel hashes each prefix once: a step's key serves every draw of that step,
+# an actor's key both uniforms of its normal. Same bits as the functions above.
+
+@njit(cache=True)
+def uniform_at(step_key, actor, stream):
+    """:func:`uniform` from the key ``chain(replicate_key(seed, replicate), step)``."""
+    return _unit(chain(chain(step_key, actor), stream))
+
+
+@njit(cache=True)
+def normal_at(step_key, actor, stream):
+    """:func:`normal` from the key ``chain(replicate_key(seed, replicate), step)``."""
+    return _box_muller(chain(step_key, actor), stream)
+
+
+@njit(cache=True)
+def uniform_pair_at(step_key, actor, stream):
+    """The two uniforms ``(u1, u2)`` behind :func:`normal_at`: ``radius(u1) * angle(u2)`` is that normal.
+
+    Drawing many pairs first and then taking every logarithm, then every cosine,
+    keeps each libm function in a tight loop; the numbers are the same.
+    """
+    h = chain(step_key, actor)
     s = np.uint64(stream)
-    u1 = uniform(seed, replicate, step, actor, s + _SUB1)
-    u2 = uniform(seed, replicate, step, actor, s + _SUB2)
-    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+    return _unit(chain(h, s + _SUB1)), _unit(chain(h, s + _SUB2))

@@ -41,3 +41,13 @@ def test_normal_sub_streams_do_not_reuse_other_streams():
             plain = rng.uniform(3, 4, 5, 6, other)
             assert plain != rng.uniform(3, 4, 5, 6, stream + (1 << 32))
             assert plain != rng.uniform(3, 4, 5, 6, stream + (1 << 33))
+
+
+def test_prefix_keys_give_the_same_draws():
+    """The kernel hashes (seed, replicate) and (.., step) once; the draws must not change."""
+    for seed, rep, step, actor, stream in [(0, 0, 0, 0, 0), (2**63 - 1, 77, 51, 30, rng.COMMITMENT)]:
+        key = np.uint64(rng.chain(np.uint64(rng.replicate_key(seed, rep)), step))
+        assert rng.uniform_at(key, actor, stream) == rng.uniform(seed, rep, step, actor, stream)
+        assert rng.normal_at(key, actor, stream) == rng.normal(seed, rep, step, actor, stream)
+        u1, u2 = rng.uniform_pair_at(key, actor, stream)
+        assert rng.radius(u1) * rng.angle(u2) == rng.normal(seed, rep, step, actor, stream)

@@ -1,0 +1,168 @@
+"""The benchmark suite: ``make bench`` or ``python -m benchmarks.run [--quick]``.
+
+Prints a table, writes ``benchmarks/results.json`` and a log-log plot
+``benchmarks/scaling.html`` (and a PNG with ``--png PATH`` where Plotly can export
+one). Every ratio compares numbers measured in the same run; the machine's load
+average is recorded with them, because other work on the machine slows every case.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numba
+
+from .plots import scaling_figure
+from .targets import check_targets
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+FULL = dict(cases=("baseline", "synthetic:10", "synthetic:30", "synthetic:100", "synthetic:300"), seconds=1.5,
+            memory=(10_000, 100_000, 1_000_000), sweep=(4096, 256), first_step_runs=3)
+QUICK = dict(cases=("baseline", "synthetic:10", "synthetic:30"), seconds=0.3,
+             memory=(1_000, 10_000), sweep=(64, 64), first_step_runs=1)
+
+
+def probe(*args: str, env: dict | None = None, module: str = "benchmarks.probe") -> dict:
+    """Run one measurement in a fresh Python process and return its JSON line."""
+    out = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, env={**os.environ, **(env or {})},
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"{module} {' '.join(args)} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def first_step_seconds() -> float:
+    """Seconds from starting ``escalate`` to the end of its first simulated replicate (warm cache)."""
+    with tempfile.TemporaryDirectory() as out_dir:
+        started = time.time()
+        proc = subprocess.run([sys.executable, "-m", "benchmarks.first_step", out_dir], cwd=ROOT,
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"benchmarks.first_step failed:\n{proc.stderr[-3000:]}")
+        return float(proc.stdout.strip().splitlines()[-1]) - started
+
+
+def compile_seconds() -> dict:
+    """Compile time with an empty cache, then loading the same kernels from that cache."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = {"NUMBA_CACHE_DIR": cache}
+        cold = probe("compile", env=env)["seconds"]
+        warm = probe("compile", env=env)["seconds"]
+    return {"cold_s": cold, "warm_s": warm}
+
+
+def _proc_field(path: str, key: str) -> str | None:
+    """The value of ``key`` in a Linux /proc file of ``key: value`` lines, or None elsewhere."""
+    try:
+        lines = Path(path).read_text().splitlines()
+    except OSError:
+        return None
+    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith(key)), None)
+
+
+def machine() -> dict:
+    import numpy
+    memory_kib = _proc_field("/proc/meminfo", "MemTotal")
+    return {"cpu": _proc_field("/proc/cpuinfo", "model name") or platform.processor(), "cores": os.cpu_count(),
+            "numba_threads": numba.config.NUMBA_NUM_THREADS,
+            "memory_gib": round(int(memory_kib.split()[0]) / 1024 / 1024, 1) if memory_kib else None,
+            "platform": platform.platform(), "python": platform.python_version(), "numba": numba.__version__,
+            "numpy": numpy.__version__}
+
+
+def derive(case: dict) -> dict:
+    """Actor-steps per second (states x weeks per replicate-run) and the ratios of one case."""
+    per_run = case["n_states"] * case["steps"]
+    for key in ("reference", "mesa_kernel", "kernel_1_thread", "ensemble_all_threads"):
+        case[f"{key}_actor_steps"] = case[key] * per_run
+    case["kernel_vs_reference"] = case["kernel_1_thread"] / case["reference"]
+    case["mesa_kernel_vs_reference"] = case["mesa_kernel"] / case["reference"]
+    case["threads_scaling"] = case["ensemble_all_threads"] / case["kernel_1_thread"]
+    return case
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run(quick: bool) -> dict:
+    plan = QUICK if quick else FULL
+    results = {"quick": quick, "started": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": machine(),
+               "load_average_start": os.getloadavg()}
+    log("compile time (cold cache, then warm) ...")
+    results["compile"] = compile_seconds()
+    results["cases"] = []
+    for name in plan["cases"]:
+        log(f"throughput: {name} ...")
+        results["cases"].append(derive(probe("case", name, "--seconds", str(plan["seconds"]))))
+    results["memory"] = []
+    for replicates in plan["memory"]:
+        log(f"memory and wall time: baseline, {replicates:,} replicates ...")
+        results["memory"].append(probe("memory", str(replicates)))
+    points, reps = plan["sweep"]
+    log(f"sweep: {points} Sobol points x {reps} replicates ...")
+    results["sweep"] = probe("sweep", str(points), str(reps))
+    log("escalate: time to the first simulated week ...")
+    runs = [first_step_seconds() for _ in range(plan["first_step_runs"])]
+    results["first_step"] = {"runs_s": runs, "median_s": statistics.median(runs)}
+    results["load_average_end"] = os.getloadavg()
+    results["targets"] = check_targets(results)
+    return results
+
+
+def table(results: dict) -> str:
+    threads = results["cases"][0]["threads"]
+    rows = [f"machine: {results['machine']['cpu']}, {results['machine']['cores']} cores, "
+            f"{threads} Numba threads; load average {results['load_average_start'][0]:.1f} -> "
+            f"{results['load_average_end'][0]:.1f}", "",
+            "replicate-runs per second (actor-steps per second = x states x weeks)",
+            f"{'scenario':<15}{'states':>7}{'reference':>11}{'Mesa+kernel':>13}{'kernel 1t':>11}"
+            f"{f'ensemble {threads}t':>13}{'kernel/ref':>12}{f'{threads}t/1t':>7}{'kernel actor-steps/s':>22}"]
+    for c in results["cases"]:
+        rows.append(f"{c['scenario']:<15}{c['n_states']:>7}{c['reference']:>11.1f}{c['mesa_kernel']:>13.1f}"
+                    f"{c['kernel_1_thread']:>11.0f}{c['ensemble_all_threads']:>13.0f}{c['kernel_vs_reference']:>11.0f}x"
+                    f"{c['threads_scaling']:>6.2f}x{c['kernel_1_thread_actor_steps']:>22.3g}")
+    rows += ["", "baseline ensembles (all threads)",
+             f"{'replicates':>12}{'wall s':>9}{'runs/s':>9}{'peak RSS MiB':>14}{'summary MiB':>13}{'peak - summary':>16}"]
+    for m in results["memory"]:
+        rows.append(f"{m['replicates']:>12,}{m['wall_s']:>9.1f}{m['replicates_per_s']:>9.0f}{m['peak_rss_mib']:>14.0f}"
+                    f"{m['summary_mib']:>13.1f}{m['peak_rss_mib'] - m['summary_mib']:>16.0f}")
+    s, c, f = results["sweep"], results["compile"], results["first_step"]
+    rows += ["", f"sweep: {s['points']} Sobol points x {s['replicates']} replicates in {s['wall_s']:.1f} s = "
+             f"{s['points_per_s']:.1f} points/s ({s['replicates_per_s']:.0f} replicate-runs/s)",
+             f"compile: {c['cold_s']:.1f} s with an empty cache, {c['warm_s']:.2f} s from the cache",
+             f"escalate, warm cache: first simulated week after {f['median_s']:.2f} s", "", "targets"]
+    for t in results["targets"]:
+        mark = "not run" if t["met"] is None else ("met" if t["met"] else "MISSED")
+        rows.append(f"  {t['name']:<58}{t['value']:>14}  ({t['limit']})  {mark}")
+    return "\n".join(rows)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smoke run of about a minute")
+    parser.add_argument("--output", type=Path, default=HERE / "results.json")
+    parser.add_argument("--plot", type=Path, default=HERE / "scaling.html")
+    parser.add_argument("--png", type=Path, default=None, help="also export the plot as a PNG (needs kaleido)")
+    args = parser.parse_args(argv)
+    results = run(args.quick)
+    args.output.write_text(json.dumps(results, indent=2))
+    figure = scaling_figure(results)
+    figure.write_html(args.plot, include_plotlyjs=True)
+    if args.png is not None:
+        figure.write_image(args.png, width=1100, height=450, scale=2)
+    print(table(results))
+    print(f"\nwrote {args.output} and {args.plot}")
+
+
+if __name__ == "__main__":
+    main()
