@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 
+import numpy as np
 import pytest
 
 import sim
@@ -28,6 +29,17 @@ def toy_raw(n: int = 3, *, noise: float = 0.0, mechanisms: dict | None = None) -
 
 def toy(n: int = 3, **kw) -> sim.Scenario:
     return build_scenario(toy_raw(n, **kw))
+
+
+def linear_system(s: sim.Scenario):
+    """K, A = diag(fatigue) and g of the scenario's linear Richardson core."""
+    n = len(s.states)
+    K = np.zeros((n, n))
+    for r in s.reactions:
+        K[s.index(r.actor), s.index(r.responds_to)] += r.k
+    A = np.diag([st.fatigue for st in s.states])
+    g = np.array([st.grievance for st in s.states])
+    return K, A, g
 
 
 @pytest.fixture(scope="session")

@@ -9,17 +9,7 @@ from sim.kernel import init_workspace, new_workspace, rung_of, step
 from sim.layout import S_DIVERGED
 from sim.validate import build_scenario
 
-from .conftest import toy, toy_raw
-
-
-def linear_system(s):
-    n = len(s.states)
-    K = np.zeros((n, n))
-    for r in s.reactions:
-        K[s.index(r.actor), s.index(r.responds_to)] += r.k
-    A = np.diag([st.fatigue for st in s.states])
-    g = np.array([st.grievance for st in s.states])
-    return K, A, g
+from .conftest import linear_system, toy, toy_raw
 
 
 def reference(s, t_end):

@@ -5,6 +5,8 @@ import pytest
 import sim
 from sim.synthetic import synthetic_scenario
 
+from .conftest import linear_system
+
 
 @pytest.mark.parametrize("n", [4, 10, 100])
 def test_size_and_shape(n):
@@ -23,12 +25,7 @@ def test_reproducible_from_seed():
 
 def test_week_zero_is_a_stable_rest():
     s = synthetic_scenario(40)
-    n = len(s.states)
-    K = np.zeros((n, n))
-    for r in s.reactions:
-        K[s.index(r.actor), s.index(r.responds_to)] += r.k
-    A = np.diag([st.fatigue for st in s.states])
-    g = np.array([st.grievance for st in s.states])
+    K, A, g = linear_system(s)
     x0 = np.array([st.x0 for st in s.states])
     np.testing.assert_allclose((K - A) @ x0 + g, 0.0, atol=1e-12)
     assert np.linalg.eigvals(K - A).real.max() < 0
