@@ -21,6 +21,19 @@ def _usable(tables: Mapping[str, pd.DataFrame] | None, columns: Sequence[str]) -
     return {k: t for k, t in (tables or {}).items() if t is not None and len(t) and set(columns) <= set(t.columns)}
 
 
+def _curves_with_bands(tables: Mapping[str, pd.DataFrame], lower: str, centre: str, upper: str,
+                       hover: str) -> go.Figure:
+    """One line per scenario over weeks, with a shaded band between two columns."""
+    colours = scenario_colours(list(tables))
+    fig = go.Figure()
+    for label, t in tables.items():
+        fig.add_trace(band(t["week"], t[lower], t[upper], colours[label], 0.18, legendgroup=label))
+        fig.add_trace(go.Scatter(x=t["week"], y=t[centre], name=label, legendgroup=label, mode="lines",
+                                 line=dict(color=colours[label], width=2.5),
+                                 hovertemplate=f"<b>{label}</b> week %{{x}}: {hover}<extra></extra>"))
+    return fig
+
+
 def outcome_comparison(weekly: Mapping[str, pd.DataFrame], replicates: Mapping[str, int],
                        rung_names: Sequence[str]) -> go.Figure:
     """Probability by the horizon of a direct clash and of reaching each upper rung, per scenario (95% Wilson CI)."""
@@ -62,13 +75,7 @@ def clash_comparison(weekly: Mapping[str, pd.DataFrame]) -> go.Figure:
     tables = _usable(weekly, ("week", "p_clash", "p_clash_lo", "p_clash_hi"))
     if not tables:
         return message_figure("No scenarios with results to compare.", title)
-    colours = scenario_colours(list(tables))
-    fig = go.Figure()
-    for label, t in tables.items():
-        fig.add_trace(band(t["week"], t["p_clash_lo"], t["p_clash_hi"], colours[label], 0.18, legendgroup=label))
-        fig.add_trace(go.Scatter(x=t["week"], y=t["p_clash"], name=label, legendgroup=label, mode="lines",
-                                 line=dict(color=colours[label], width=2.5),
-                                 hovertemplate=f"<b>{label}</b> week %{{x}}: P(clash) = %{{y:.3f}}<extra></extra>"))
+    fig = _curves_with_bands(tables, "p_clash_lo", "p_clash", "p_clash_hi", "P(clash) = %{y:.3f}")
     style(fig, title, "week", "probability of a clash so far", height=440, legend_title="scenario")
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
     return fig
@@ -82,13 +89,7 @@ def level_comparison(steps: Mapping[str, pd.DataFrame], actor: str = "RUS") -> g
     tables = {k: t for k, t in tables.items() if len(t)}
     if not tables:
         return message_figure(f"No levels of {actor} to compare.", title)
-    colours = scenario_colours(list(tables))
-    fig = go.Figure()
-    for label, t in tables.items():
-        fig.add_trace(band(t["week"], t["q25"], t["q75"], colours[label], 0.18, legendgroup=label))
-        fig.add_trace(go.Scatter(x=t["week"], y=t["q50"], name=label, legendgroup=label, mode="lines",
-                                 line=dict(color=colours[label], width=2.5),
-                                 hovertemplate=f"<b>{label}</b> week %{{x}}: median level %{{y:.2f}}<extra></extra>"))
+    fig = _curves_with_bands(tables, "q25", "q50", "q75", "median level %{y:.2f}")
     style(fig, title, "week", f"escalation level x of {actor}", height=440, legend_title="scenario")
     return fig
 
