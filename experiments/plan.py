@@ -44,6 +44,14 @@ def design_spec(cfg: DictConfig) -> dict:
     return spec
 
 
+def horizon_override(cfg) -> dict:
+    """``horizon=`` (or its older name ``steps=``) as a scenario override, in weeks."""
+    for key in ("horizon", "steps"):
+        if cfg.get(key) is not None:
+            return {"horizon": cfg.get(key)}
+    return {}
+
+
 def check_settings(cfg: DictConfig) -> None:
     """Keys every job needs, checked once for the whole sweep (and again by each job)."""
     if isinstance(cfg.replicates, bool) or not isinstance(cfg.replicates, int) or cfg.replicates < 1:

@@ -1,7 +1,7 @@
 """``escalate``: run a scenario ensemble or a sweep from the command line (a Hydra app).
 
     escalate scenario=russia_resolute replicates=10000 seed=7
-    escalate +params.leaders.putin.resolve=1.2 steps=26
+    escalate +params.leaders.putin.resolve=1.2 horizon=26
     escalate -m experiment=guarantee_vs_resolve          (a sweep: docs/sweeps.md)
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from .plan import PlanError, check_plan, check_settings, container, flatten, settings_of
+from .plan import PlanError, check_plan, check_settings, container, flatten, horizon_override, settings_of
 
 log = logging.getLogger("escalate")
 
@@ -57,8 +57,7 @@ def run(cfg: DictConfig, out_dir: Path) -> Path:
     from sim.pipeline import run_to_directory
 
     overrides = flatten(container(cfg.params) or {})
-    if cfg.steps is not None:
-        overrides["steps"] = cfg.steps
+    overrides.update(horizon_override(cfg))
     try:
         scenario = load_scenario(scenario_ref(cfg), overrides)
         check_settings(cfg)

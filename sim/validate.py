@@ -32,8 +32,10 @@ EVENT_TARGETS = {
     ("states", "x"), ("states", "grievance"), ("states", "coalition", "commitment"),
     ("states", "coalition", "deploy_threshold"), ("leaders", "resolve"),
     ("leaders", "political_capital"), ("factions", "support"),
-    ("domestic", "guarantee"), ("domestic", "guarantee_base"),
+    ("domestic", "guarantee"), ("domestic", "guarantee_base"), ("leaders", "pledged"), ("crisis", "ceasefire"),
 }
+# Top-level keys kept for old files: ``steps`` (time steps) sets ``horizon = steps * dt``.
+LEGACY_KEYS = ("steps",)
 
 
 class ScenarioError(ValueError):
@@ -175,7 +177,9 @@ def _known_keys(parts: list[str], raw: dict) -> set[str] | None:
         cls = _element_type(hints[part])
         if cls is None:
             return None
-    return {f.name for f in dataclasses.fields(cls) if f.name != "source"} if dataclasses.is_dataclass(cls) else None
+    if not dataclasses.is_dataclass(cls):
+        return None
+    return {f.name for f in dataclasses.fields(cls) if f.name != "source"} | (set(LEGACY_KEYS) if cls is sc.Scenario else set())
 
 
 @functools.lru_cache(maxsize=None)
@@ -205,10 +209,28 @@ def build_scenario(raw: Mapping[str, Any], source: str = "<memory>") -> sc.Scena
     """Validate a raw mapping (already resolved) into a :class:`Scenario`."""
     raw = copy.deepcopy(dict(raw))
     raw.pop("extends", None)
+    _legacy_steps(raw, source)
     scenario = _build(sc.Scenario, raw, "", source)
     scenario = dataclasses.replace(scenario, source=source)
     _check_references(scenario, source)
     return scenario
+
+
+def _legacy_steps(raw: dict, source: str) -> None:
+    """``steps`` (a count of time steps, as older files wrote it) becomes ``horizon = steps * dt`` weeks."""
+    if "steps" not in raw:
+        return
+    steps = raw.pop("steps")
+    dt = raw.get("dt", 1.0)
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ScenarioError(source, "steps", f"expected a positive whole number of time steps, got {steps!r}")
+    if isinstance(dt, bool) or not isinstance(dt, (int, float)) or dt <= 0:
+        return  # dt's own check reports it
+    weeks = steps * dt
+    if abs(weeks - round(weeks)) > 1e-9 * max(1.0, weeks):
+        raise ScenarioError(source, "steps", f"{steps} steps of dt={dt} is {weeks:g} weeks; the horizon must be "
+                                             f"whole weeks (set 'horizon' in weeks instead)")
+    raw["horizon"] = int(round(weeks))
 
 
 def _build(cls: type, raw: Any, where: str, source: str) -> Any:
@@ -318,6 +340,16 @@ def _check_references(s: sc.Scenario, source: str) -> None:
     unique(s.ladder, "name", "ladder")
     if len(s.ladder) < 2:
         raise ScenarioError(source, "ladder", "at least two rungs are required")
+    if len(s.ladder) > sc.MAX_RUNGS:
+        raise ScenarioError(source, "ladder", f"at most {sc.MAX_RUNGS} rungs, got {len(s.ladder)}")
+    per_week = 1.0 / s.dt
+    if abs(per_week - round(per_week)) > 1e-9 * per_week:
+        raise ScenarioError(source, "dt", f"{s.dt!r} weeks per step does not divide a week; expected 1/n for a "
+                                          f"whole n (1, 0.5, 0.25, 0.2, ...)")
+    if s.domestic.capital_weight + s.domestic.support_weight > 1.0 + 1e-12:
+        raise ScenarioError(source, "domestic.support_weight",
+                            f"capital_weight + support_weight must be at most 1 (cohesion gets the rest), got "
+                            f"{s.domestic.capital_weight} + {s.domestic.support_weight}")
     if s.ladder[0].threshold != 0.0:
         raise ScenarioError(source, "ladder[0].threshold", "the first rung must start at 0")
     for i in range(1, len(s.ladder)):
@@ -331,6 +363,8 @@ def _check_references(s: sc.Scenario, source: str) -> None:
             raise ScenarioError(source, key, f"rung {value} does not exist (ladder has {len(s.ladder)} rungs)")
     for i, a in enumerate(s.outcomes.ladder_actors):
         actor(a, f"outcomes.ladder_actors[{i}]")
+    for i, a in enumerate(s.outcomes.deescalation_actors):
+        actor(a, f"outcomes.deescalation_actors[{i}]")
     for role in ("adversary", "guarantor", "coalition_lead"):
         actor(getattr(s.roles, role), f"roles.{role}")
     lead = s.states[s.index(s.roles.coalition_lead)]
@@ -365,12 +399,18 @@ def _check_references(s: sc.Scenario, source: str) -> None:
 def _check_event(s: sc.Scenario, ev: sc.Event, key: str, source: str) -> None:
     if ev.op not in ("set", "add", "scale"):
         raise ScenarioError(source, f"{key}.op", f"expected one of set, add, scale, got {ev.op!r}")
-    if ev.week > s.steps:
-        raise ScenarioError(source, f"{key}.week", f"week {ev.week} is after the horizon ({s.steps})")
     parts = ev.target.split(".")
+    if parts[:2] == ["states", "*"]:
+        if parts[2:] != ["coalition", "commitment"]:
+            raise ScenarioError(source, f"{key}.target", "'states.*' (every coalition member) takes only "
+                                                         "'coalition.commitment'")
+        if not s.members:
+            raise ScenarioError(source, f"{key}.target", "'states.*' needs coalition members")
+        return
     pattern = (parts[0],) + tuple(parts[2:]) if parts[0] in ("states", "leaders", "factions") else tuple(parts)
     if pattern not in EVENT_TARGETS:
-        allowed = sorted(".".join(p[:1] + ("<id>",) + p[1:]) if p[0] != "domestic" else ".".join(p) for p in EVENT_TARGETS)
+        allowed = sorted(".".join(p[:1] + ("<id>",) + p[1:]) if p[0] in ("states", "leaders", "factions")
+                         else ".".join(p) for p in EVENT_TARGETS)
         raise ScenarioError(source, f"{key}.target", f"cannot target {ev.target!r}; expected one of {', '.join(allowed)}")
     if parts[0] in ("states", "leaders", "factions"):
         ids = [r.id for r in getattr(s, parts[0])]
