@@ -70,6 +70,11 @@ def resolve_path(name_or_path: str | Path, near: Path | None = None) -> Path:
     return path
 
 
+def resolve_extends(base_name: Any, path: Path) -> Path:
+    """The file that ``extends: base_name`` in ``path`` names (beside ``path`` first, never ``path`` itself)."""
+    return resolve_path(base_name, path.parent if str(base_name) != path.stem else None)
+
+
 def load_scenario(name_or_path: str | Path, overrides: Iterable[str] | Mapping[str, Any] = ()) -> sc.Scenario:
     """Load, resolve ``extends``, apply ``overrides`` and validate a scenario.
 
@@ -141,8 +146,7 @@ def _load_raw(path: Path, seen: tuple[Path, ...], errors: list | None = None) ->
         return raw
     base_name = raw["extends"]
     try:
-        near = path.parent if str(base_name) != path.stem else None
-        base = _load_raw(resolve_path(base_name, near), seen + (path.resolve(),), errors)
+        base = _load_raw(resolve_extends(base_name, path), seen + (path.resolve(),), errors)
     except ScenarioError as err:
         raise ScenarioError(str(path), "extends", str(err)) from None
     for key, value in raw.items():
