@@ -91,8 +91,11 @@ def cmd_schema(args) -> int:
     if args.out == "-":
         sys.stdout.write(schema_text())
         return 0
-    docs = Path(args.docs) if args.docs else SCHEMA_FILE.parent.parent / "docs" / "scenarios.md"
-    for path in write_schema(Path(args.out) if args.out else SCHEMA_FILE, docs if docs.is_file() else None):
+    docs = Path(args.docs) if args.docs else None
+    if docs is None and not args.out:  # the shipped schema goes with the key table of the docs beside it
+        shipped_docs = SCHEMA_FILE.parent.parent / "docs" / "scenarios.md"
+        docs = shipped_docs if shipped_docs.is_file() else None
+    for path in write_schema(Path(args.out) if args.out else SCHEMA_FILE, docs):
         print(f"wrote {path}")
     return 0
 
@@ -121,7 +124,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--out", metavar="PATH", help="schema file (default: the shipped configs/scenario.schema.json; "
                                                  "'-': standard output)")
     c.add_argument("--docs", metavar="PATH", help="markdown file whose key table to refresh "
-                                                  "(default: docs/scenarios.md when present)")
+                                                  "(default without --out: docs/scenarios.md when present)")
     return p
 
 

@@ -82,7 +82,8 @@ def _record_key(item: Any, index: int) -> str:
     return str(index)
 
 
-def _walk(node: Any, path: str, comment: str, file: str, line: int, out: list[NumberSource]) -> None:
+def _walk(node: Any, path: str, comment: str, file: str, line: int, out: list[NumberSource], start: int = 0) -> None:
+    """Append every number under ``node``; ``start`` is the index of a list's first record (appended lists)."""
     if isinstance(node, CommentedMap):
         for key, value in node.items():
             own = _eol(node.ca.items.get(key), 2)
@@ -90,7 +91,7 @@ def _walk(node: Any, path: str, comment: str, file: str, line: int, out: list[Nu
     elif isinstance(node, CommentedSeq):
         for i, value in enumerate(node):
             own = _eol(node.ca.items.get(i), 0)
-            _walk(value, f"{path}.{_record_key(value, i)}", own or comment, file, node.lc.item(i)[0] + 1, out)
+            _walk(value, f"{path}.{_record_key(value, start + i)}", own or comment, file, node.lc.item(i)[0] + 1, out)
     elif isinstance(node, (int, float)) and not isinstance(node, bool):
         direction, size = split_comment(comment) if comment else ("", "")
         out.append(NumberSource(path, float(node), file, line, comment.lstrip("#").strip(), direction, size))
@@ -114,17 +115,20 @@ def _drop(entries: list[NumberSource], prefix: str) -> list[NumberSource]:
     return [e for e in entries if e.path != prefix and not e.path.startswith(prefix + ".")]
 
 
-def _file_sources(path: Path, seen: tuple[Path, ...]) -> list[NumberSource]:
+def _file_sources(path: Path, seen: tuple[Path, ...]) -> tuple[list[NumberSource], dict[str, int]]:
+    """The sources of the resolved scenario and the length of each top-level list (appends continue them)."""
     if path.resolve() in seen:
         raise ScenarioError(str(path), "extends", "circular 'extends'")
     data = _read(path)
     entries: list[NumberSource] = []
+    lengths: dict[str, int] = {}
     if "extends" in data:
-        entries = _file_sources(resolve_extends(data["extends"], path), seen + (path.resolve(),))
+        entries, lengths = _file_sources(resolve_extends(data["extends"], path), seen + (path.resolve(),))
     for key, value in data.items():
         if key in VARIANT_KEYS:
             continue
         entries = _drop(entries, str(key))
+        lengths[str(key)] = len(value) if isinstance(value, list) else 0
         _walk(value, str(key), _eol(data.ca.items.get(key), 2), str(path), data.lc.value(key)[0] + 1, entries)
     changes = data.get("set") or {}
     for key in changes:
@@ -135,13 +139,14 @@ def _file_sources(path: Path, seen: tuple[Path, ...]) -> list[NumberSource]:
     for key, items in additions.items():
         if isinstance(items, CommentedSeq):
             _walk(items, str(key), _eol(additions.ca.items.get(key), 2), str(path),
-                  additions.lc.value(key)[0] + 1, entries)
-    return entries
+                  additions.lc.value(key)[0] + 1, entries, start=lengths.get(str(key), 0))
+            lengths[str(key)] = lengths.get(str(key), 0) + len(items)
+    return entries, lengths
 
 
 def number_sources(name_or_path: str | Path) -> list[NumberSource]:
     """Every number of a scenario (after ``extends``, ``set`` and ``append``) with its source comment."""
-    return _file_sources(resolve_path(name_or_path), ())
+    return _file_sources(resolve_path(name_or_path), ())[0]
 
 
 def assumption_summary(entries: Iterable[NumberSource]) -> dict:
