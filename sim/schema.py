@@ -174,17 +174,21 @@ def _description(cls: type, f: dataclasses.Field) -> str:
 
 # --- JSON Schema --------------------------------------------------------------
 
-def _type_schema(hint: Any, f: dataclasses.Field | None, defs: dict) -> dict:
+def _type_schema(hint: Any, f: dataclasses.Field | None, defs: dict, record: bool = False) -> dict:
+    """The schema of one value; ``record``: an element of a list, which cannot be empty."""
     inner = _optional(hint)
     if inner is not None:
+        if dataclasses.is_dataclass(inner):
+            return _type_schema(inner, f, defs)
         return {"anyOf": [_type_schema(inner, f, defs), {"type": "null"}]}
     if typing.get_origin(hint) is tuple:
         # the validator reads an empty value (null) as an empty list
-        return {"type": ["array", "null"], "items": _type_schema(typing.get_args(hint)[0], None, defs)}
+        return {"type": ["array", "null"], "items": _type_schema(typing.get_args(hint)[0], None, defs, record=True)}
     if dataclasses.is_dataclass(hint):
         _object_schema(hint, defs)
-        # an empty value (null) takes every default of the section
-        return {"anyOf": [{"$ref": f"#/definitions/{hint.__name__}"}, {"type": "null"}]}
+        ref = {"$ref": f"#/definitions/{hint.__name__}"}
+        # an empty section (null) takes every default
+        return ref if record else {"anyOf": [ref, {"type": "null"}]}
     if hint is bool:
         return {"type": "boolean"}
     if hint is str:
@@ -228,7 +232,7 @@ def json_schema() -> dict:
     defs: dict = {}
     scenario = _object_schema(sc.Scenario, defs)
     hints = _hints(sc.Scenario)
-    lists = {f.name: {"type": "array", "items": _type_schema(typing.get_args(hints[f.name])[0], None, defs)}
+    lists = {f.name: {"type": "array", "items": _type_schema(typing.get_args(hints[f.name])[0], None, defs, True)}
              for f in _fields(sc.Scenario) if typing.get_origin(hints[f.name]) is tuple}
     variant_keys = {
         "extends": {"type": ["string", "integer"],
