@@ -93,7 +93,8 @@ def job_settings(config: DictConfig, overrides: list[str]) -> dict:
     for o in parsed:
         _apply(settings, o.key_or_group, o.value(), choices)
     if not settings["scenario_file"]:
-        settings["scenario"] = scenario_on_searchpath(settings["scenario"], config.hydra.runtime.config_sources)
+        sources = config.hydra.runtime.get("config_sources")
+        settings["scenario"] = scenario_on_searchpath(settings["scenario"], sources)
     return settings
 
 
