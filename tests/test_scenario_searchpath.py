@@ -41,7 +41,8 @@ def config_dir(tmp_path):
         "extends: baseline\nname: hawkish\nset:\n  leaders.putin.resolve: 1.3  # assumption\n")
     # a name is found beside the file that extends it before the shipped scenarios
     (scenarios / "hawkish_short.yaml").write_text("extends: hawkish\nname: hawkish_short\nsteps: 6  # assumption\n")
-    (scenarios / "broken.yaml").write_text("extends: baseline\nname: broken\nset:\n  reactions.2.responds_to: GERMANY\n")
+    (scenarios / "broken.yaml").write_text(
+        "extends: baseline\nname: broken\nset:\n  reactions.2.responds_to: GERMANY\n")
     return tmp_path
 
 
@@ -52,7 +53,8 @@ def test_a_scenario_in_a_config_dir_runs_by_name(config_dir):
     assert proc.returncode == 0, proc.stderr
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["scenario"] == "hawkish_short" and manifest["replicates"] == 20
-    assert Path(manifest["scenario_file"]).resolve() == (config_dir / "my_configs/scenario/hawkish_short.yaml").resolve()
+    expected = config_dir / "my_configs" / "scenario" / "hawkish_short.yaml"
+    assert Path(manifest["scenario_file"]).resolve() == expected.resolve()
     resolved = json.loads((out / "scenario.json").read_text())
     assert resolved["steps"] == 6
     assert next(l for l in resolved["leaders"] if l["id"] == "putin")["resolve"] == 1.3
@@ -70,7 +72,8 @@ def test_a_broken_scenario_in_a_config_dir_fails_with_one_line(config_dir):
 
 
 def test_a_sweep_checks_scenarios_of_a_config_dir_before_any_job(config_dir):
-    proc = escalate("-m", "--config-dir", "my_configs", "scenario=hawkish,hawkish_short", "+params.leaders.putin.resolv=1",
+    proc = escalate("-m", "--config-dir", "my_configs", "scenario=hawkish,hawkish_short",
+                    "+params.leaders.putin.resolv=1",
                     f"hydra.sweep.dir={config_dir / 'sweep'}", cwd=config_dir)
     assert proc.returncode == 2
     assert "hawkish.yaml" in proc.stderr and "did you mean 'resolve'" in proc.stderr
