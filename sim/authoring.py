@@ -25,7 +25,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], max_cell: int =
     """A plain-text table, columns padded to their widest cell (numbers right-aligned, long text cut)."""
     rows = [[textwrap.shorten(_cell(v), max_cell, placeholder=" …") for v in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
-    numeric = [all(_is_number(r[i]) for r in rows) and rows for i in range(len(headers))]
+    numeric = [bool(rows) and all(_is_number(r[i]) for r in rows) for i in range(len(headers))]
 
     def line(cells):
         return "  ".join(c.rjust(w) if num else c.ljust(w) for c, w, num in zip(cells, widths, numeric)).rstrip()
@@ -250,7 +250,7 @@ def scaffold(base: Scenario, name: str, extends: str, out: Path) -> str:
               "# Records added after the base's: events, states, leaders, reactions, actions, factions.",
               "append:",
               "  events: []",
-              f"  # events:                  # replace the line above with a list like this one",
+              "  # events:                  # replace the line above with a list like this one",
               f"  #   - {{week: {week}, name: Talks open, target: states.{base.roles.adversary}.grievance, op: add, "
               f"value: -0.1}}   # direction: ...; size: assumption",
               ""]
