@@ -10,6 +10,8 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
+from .searchpath import scenario_on_searchpath
+
 BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
 SEED_POLICIES = ("per_point", "common")
 OUTPUTS = ("full", "tables", "summary")
@@ -98,6 +100,9 @@ def job_settings(config: DictConfig, overrides: list[str]) -> dict:
     settings = settings_of(config)
     for o in parsed:
         _apply(settings, o.key_or_group, o.value(), choices)
+    if not settings["scenario_file"]:
+        sources = config.hydra.runtime.get("config_sources")
+        settings["scenario"] = scenario_on_searchpath(settings["scenario"], sources)
     return settings
 
 
@@ -122,6 +127,8 @@ def _apply(settings: dict, key: str, value: Any, choices: Any) -> None:
 
 def settings_of(cfg: DictConfig) -> dict:
     choice = cfg.hydra.runtime.choices.get("scenario") if "hydra" in cfg else None
+    if choice is not None:
+        choice = scenario_on_searchpath(choice, cfg.hydra.runtime.get("config_sources"))
     scenario_file = cfg.get("scenario_file")
     return {"scenario": str(scenario_file) if scenario_file else choice, "scenario_file": scenario_file,
             "params": flatten(container(cfg.get("params")) or {}), "design": design_spec(cfg)}

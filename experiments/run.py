@@ -17,6 +17,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from .plan import PlanError, check_plan, check_settings, container, flatten, horizon_override, settings_of
+from .searchpath import scenario_on_searchpath
 
 log = logging.getLogger("escalate")
 
@@ -39,12 +40,14 @@ def scenario_ref(cfg: DictConfig) -> str:
     """The scenario to load: ``scenario_file`` if given, else the chosen ``scenario`` group option.
 
     Hydra composes the chosen file into ``cfg.scenario``, but the engine reloads it
-    by name so that ``extends`` resolves and errors name the file.
+    (by name if shipped, else from the file Hydra found on its search path) so that
+    ``extends`` resolves and errors name the file.
     """
     if cfg.get("scenario_file"):
         return str(cfg.scenario_file)
     if HydraConfig.initialized():
-        return HydraConfig.get().runtime.choices["scenario"]
+        runtime = HydraConfig.get().runtime
+        return scenario_on_searchpath(runtime.choices["scenario"], runtime.config_sources)
     return str(cfg.scenario if isinstance(cfg.scenario, str) else cfg.scenario.name)
 
 

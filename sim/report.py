@@ -119,6 +119,16 @@ def headline_cards(manifest: dict, rung_names: Sequence[str]) -> str:
     ])
 
 
+def sources_note(manifest: dict) -> str:
+    """How much of the scenario is assumed: the share of its numbers whose size no source gives."""
+    s = manifest.get("sources")
+    if not s or not s.get("numbers"):
+        return ""
+    return (f'<p class="sources">{s["assumed_share"]:.0%} of the scenario file\'s {s["numbers"]} numbers are '
+            f'assumptions ({s["cited"]} cited, {s["calibrated"]} calibrated); '
+            f'<code>escalate-scenario sources {html.escape(str(manifest.get("scenario_file")))}</code> lists them.</p>')
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
@@ -136,7 +146,7 @@ def build_report(run: dict, config: dict | None = None) -> str:
                            ("commit", (m.get("git_commit") or "?")[:12]),
                            ("run", run_date.strftime("%Y-%m-%d %H:%M UTC") if run_date else "?"),
                            ("report built", _now())])
-              + "<h2>Headline</h2>" + headline_cards(m, names))
+              + "<h2>Headline</h2>" + headline_cards(m, names) + sources_note(m))
     footer = ("<h2>Resolved scenario</h2>" + config_block("show the scenario as run (after extends, set and overrides)",
                                                          config)
               + config_block("show the manifest", {k: v for k, v in m.items() if k != "headline"}))
