@@ -259,3 +259,65 @@ def test_a_ceasefire_condition_holds_deployments_back():
     assert_higher(s["deployed_peak"], base["deployed_peak"])
     waited = s[s["ceasefire_week"] < 0]
     assert (waited["deployed_peak"] == 0).all() and len(waited) > 0
+
+
+# --- time: rates per week whatever dt is ----------------------------------------------
+
+def test_dt_alone_keeps_the_horizon_and_the_answer():
+    """Weeks stay weeks: dt = 0.5 and 0.25 keep 52 weeks, and P(clash) converges (sampling + discretisation)."""
+    n = 4000
+    p = {}
+    for dt in (1.0, 0.5, 0.25):
+        s = sim.load_scenario("baseline", [f"dt={dt}"])
+        assert s.horizon == 52 and s.steps == round(52 / dt)
+        out = sim.run_ensemble(s, n, SEED).summary
+        assert out["clash_week"].max() <= 52 and out[[c for c in out if c.startswith("first_week")]].max().max() <= 52
+        p[dt] = out["clash"].mean()
+    se = np.sqrt(2 * 0.25 / n)  # two independent estimates, p(1 - p) <= 1/4
+    for dt in (0.5, 0.25):
+        assert abs(p[dt] - p[1.0]) < 3 * se + 0.03, p
+
+
+# --- rungs mean what actors did ------------------------------------------------------
+
+def test_a_kinetic_rung_follows_a_kinetic_choice():
+    s = sim.load_scenario("russia_resolute")
+    kinetic_rung = next(r for r, rung in enumerate(s.ladder) if rung.kinetic)
+    kinetic = {a.name for a in s.actions if a.kinetic}
+    reached = 0
+    for replicate in range(12):
+        model = sim.EscalationModel(s, seed=SEED, replicate=replicate).run()
+        ev = model.events
+        struck = ev[(ev["actor"] == "RUS") & (ev["kind"] == "action")
+                    & ev["detail"].str.split(": ").str[1].isin(kinetic)]["week"]
+        frame = model.datacollector.get_agenttype_vars_dataframe(sim.model.StateAgent).reset_index()
+        high = frame[(frame["actor"] == "RUS") & (frame["rung"] >= kinetic_rung)]["Step"]
+        if len(high):
+            reached += 1
+            assert len(struck) and struck.min() <= high.min()
+    assert reached > 0
+
+
+# --- a headline not on a knife edge ------------------------------------------------
+
+@pytest.mark.parametrize("weight", ["threat_weight", "lead_weight", "guarantee_weight"])
+def test_the_headline_is_not_a_knife_edge(weight):
+    """A 20% change of a coalition weight moves P(clash) by well under 20% of itself (elasticity < 1)."""
+    value = getattr(sim.load_scenario("baseline").coalition, weight)
+    base = summary()["clash"].mean()
+    low = summary(overrides=[f"coalition.{weight}={0.8 * value}"])["clash"].mean()
+    high = summary(overrides=[f"coalition.{weight}={1.2 * value}"])["clash"].mean()
+    assert abs(high - low) / (0.4 * base) < 1.0
+
+
+# --- provenance ------------------------------------------------------------------------
+
+def test_sizes_the_article_never_gives_are_not_tagged_as_the_article():
+    text = (sim.validate.SCENARIO_DIR / "baseline.yaml").read_text(encoding="utf-8")
+    dependence = [line for line in text.splitlines() if line.strip().startswith("us_dependence:")]
+    assert len(dependence) == len(sim.load_scenario("baseline").members)
+    assert all("size: assumption" in line for line in dependence)
+    # the article names no member that reconsiders: no event singles one out
+    events = sim.load_scenario("baseline").events
+    assert not any(ev.target.startswith("states.") and ".coalition." in ev.target and "*" not in ev.target
+                   for ev in events)
