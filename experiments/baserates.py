@@ -55,12 +55,8 @@ BASELINE_RUNG_HIACT: dict[int, tuple[int, ...]] = {
 
 def data_dir(data: str | os.PathLike | None = None) -> Path:
     """The MID folder: ``data``, else ``$ESCALATE_MID_DATA``, else ``../shared/data/mid`` beside the project."""
-    path = Path(data or os.environ.get(DATA_ENV) or Path(__file__).resolve().parents[1] / "../shared/data/mid")
-    missing = [name for name in (DISPUTES_FILE, PARTICIPANTS_FILE) if not (path / name).is_file()]
-    if missing:
-        raise FileNotFoundError(f"{path / missing[0]}: no such file (give the MID data folder as an argument "
-                                f"or in ${DATA_ENV})")
-    return path.resolve()
+    from .data import data_folder
+    return data_folder("mid", (DISPUTES_FILE, PARTICIPANTS_FILE), DATA_ENV, data)
 
 
 def _codes(side: int | Iterable[int], name: str) -> set[int]:

@@ -104,7 +104,8 @@ def _frame(names: list[str], **columns) -> pd.DataFrame:
 def sweep_sensitivity(table: pd.DataFrame, designs: list[dict], outcomes=OUTCOMES, seed: int = 0) -> pd.DataFrame:
     """Indices of each outcome for each run of a Saltelli or Morris design found in a sweep table.
 
-    ``designs`` are the ``design`` records of the sweep's jobs (``kind``, ``n``, ``paths``).
+    ``designs`` are the ``design`` records of the sweep's jobs (``kind``, ``n``, ``paths``,
+    ``bounds``).
     A design that ran in several scenarios (or at several values of a Hydra-swept key)
     is analysed once per scenario and value. Returns one row per (group, outcome, param)
     with a ``method`` column; a group missing points is skipped with its ``error``.
@@ -133,7 +134,7 @@ def sweep_sensitivity(table: pd.DataFrame, designs: list[dict], outcomes=OUTCOME
                     if spec["kind"] == "saltelli":
                         result = sobol_from_outputs(paths, y, seed)
                     else:
-                        result = morris_from_outputs(ok[paths].astype(float), y, None, seed)
+                        result = morris_from_outputs(ok[paths].astype(float), y, spec.get("bounds"), seed)
                 except ValueError as err:
                     rows.append({**base, "param": "", "error": str(err)})
                     continue

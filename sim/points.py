@@ -68,8 +68,12 @@ class ScenarioPoints:
     fraction of the cost, which matters for designs of thousands of points.
     """
 
-    def __init__(self, ref: str, overrides: Mapping[str, Any] | None = None):
-        self.base = load_scenario(ref, dict(overrides or {}))
+    def __init__(self, ref: str | Scenario, overrides: Mapping[str, Any] | None = None):
+        if isinstance(ref, Scenario):  # already validated (built in Python): overrides apply to its raw form
+            self.base, self._raw = ref, scenario_raw(ref)
+            self.base = self.at(dict(overrides or {}))
+        else:
+            self.base = load_scenario(ref, dict(overrides or {}))
         self._raw = scenario_raw(self.base)
 
     @property
