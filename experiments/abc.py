@@ -1,25 +1,26 @@
 """Approximate Bayesian computation of scenario parameters against target statistics of the ensemble.
 
-ABC-SMC in the adaptive population Monte Carlo form of Lenormand, Jabot & Deffuant
-(2013, *Computational Statistics* 28:2777-2796), with the importance weights and the
-Gaussian kernel (twice the weighted covariance) of Beaumont et al. (2009,
-*Biometrika* 96:983-990):
+ABC-SMC by pyABC (Schälte et al. 2022, *Journal of Open Source Software* 7(74):4304),
+the field's maintained implementation of sequential Monte Carlo ABC (Toni et al. 2009;
+Beaumont et al. 2009): each generation proposes parameter sets from the previous
+population through an adaptive multivariate normal kernel, simulates each, accepts those
+within a tolerance that shrinks from generation to generation (the median distance of
+the previous population), and weighs them by prior over proposal density. Distances are
+Euclidean on statistics scaled by their median absolute deviation, re-estimated every
+generation (``AdaptivePNormDistance``; Prangle 2017), because the statistics have
+different units.
 
-1. draw ``2 N`` parameter sets from the uniform prior, simulate each, keep the ``N``
-   closest to the targets (their largest distance is the first tolerance);
-2. each further generation draws ``N`` new sets from the kept ones (chosen by weight,
-   moved by the kernel, redrawn until inside the prior box), weighs each new set by
-   prior / kernel mixture, pools them with the kept ones and keeps the ``N`` closest.
-
-Every generation costs exactly ``N`` ensemble runs, so the cost is known before it
-starts (a rejection sampler with a fixed tolerance schedule is not). Distances are
-Euclidean on statistics divided by their median absolute deviation over the first
-generation (the statistics have different units). A parameter set that the scenario
-rejects (a value out of range) is infinitely far.
+Each candidate is a whole ensemble of the scenario, run in this process
+(``SingleCoreSampler``): the Numba runner already spreads its replicates over the cores.
+pyABC draws from NumPy's global generator, which :func:`calibrate` seeds, so a
+calibration is repeatable.
 """
 from __future__ import annotations
 
+import logging
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Mapping
 
 import numpy as np
@@ -27,7 +28,8 @@ import pandas as pd
 
 from sim.points import ScenarioPoints, adversary_column
 
-ACCEPT = 0.5  # share of the pooled population kept each generation
+PYABC_LOGGERS = ("ABC", "ABC.Sampler", "ABC.Distance", "ABC.Epsilon", "ABC.Acceptor", "ABC.History",
+                 "ABC.Transition", "ABC.Adaptation", "ABC.Population", "ABC.Predictor", "ABC.Sumstat")
 
 
 def statistics(summary: pd.DataFrame, n_rungs: int | None = None) -> dict[str, float]:
@@ -52,14 +54,17 @@ def statistics(summary: pd.DataFrame, n_rungs: int | None = None) -> dict[str, f
 
 @dataclass
 class Calibration:
-    """Weighted posterior samples (``samples``: one column per path, ``weight``, ``distance``) and the run's record."""
+    """Weighted posterior samples (``samples``: one column per path, ``weight``) and the run's record.
+
+    ``tolerances``: the acceptance tolerance of each generation (each in its own generation's
+    distance scale, which adapts); ``simulations``: ensembles run.
+    """
 
     samples: pd.DataFrame
     params: dict[str, tuple[float, float]]
     targets: dict[str, float]
     tolerances: list[float] = field(default_factory=list)
     simulations: int = 0
-    scale: dict[str, float] = field(default_factory=dict)
 
     def interval(self, level: float = 0.9) -> pd.DataFrame:
         """Weighted central ``level`` interval and mean of each parameter."""
@@ -84,115 +89,108 @@ class Calibration:
 
 def calibrate(scenario, params: Mapping[str, tuple[float, float]], targets: Mapping[str, float], *,
               replicates: int = 200, population: int = 100, generations: int = 4, seed: int = 0,
-              overrides: Mapping[str, object] | None = None, progress: bool = True) -> Calibration:
+              overrides: Mapping[str, object] | None = None, progress: bool = True,
+              max_simulations: int | None = None, database: str | None = None) -> Calibration:
     """ABC-SMC of ``params`` (dotted path -> uniform prior ``(low, high)``) against ``targets``.
 
-    ``scenario`` is a scenario name or file (with ``overrides``); every candidate is an
-    ensemble of ``replicates`` whose :func:`statistics` are compared with ``targets``.
-    Costs ``population * (generations + 1)`` ensembles.
+    ``scenario`` is a scenario name, file or validated :class:`~sim.Scenario` (with
+    ``overrides``); every candidate is an ensemble of ``replicates`` whose
+    :func:`statistics` are compared with ``targets``. Runs ``generations`` populations
+    of ``population`` accepted sets (or stops after ``max_simulations`` ensembles);
+    ``database`` (an SQLAlchemy URL such as ``sqlite:///abc.db``) keeps pyABC's full history.
     """
-    if generations < 1 or population < 4:
-        raise ValueError(f"need generations >= 1 and population >= 4, got {generations} and {population}")
+    import pyabc
+    from sim.ensemble import run_ensemble
+
+    if generations < 1 or population < 2:
+        raise ValueError(f"need generations >= 1 and population >= 2, got {generations} and {population}")
     params = {str(p): (float(lo), float(hi)) for p, (lo, hi) in params.items()}
     if not params or any(not lo < hi for lo, hi in params.values()):
         raise ValueError(f"params: expected {{path: (low, high)}} with low < high, got {params}")
-    if not targets:
-        raise ValueError("targets: at least one target statistic is needed")
     points = ScenarioPoints(scenario, overrides)
-    paths, names = list(params), list(targets)
-    lo, hi = np.array([params[p][0] for p in paths]), np.array([params[p][1] for p in paths])
-    target = np.array([targets[k] for k in names], dtype=float)
-    rng = np.random.default_rng(seed)
-    bar = _bar(generations, progress, points.name)
+    for path, (lo, hi) in params.items():  # a bad path or bound fails here, not deep inside a generation
+        points.at({path: lo}), points.at({path: hi})
+    n_rungs = len(points.base.ladder)
+    known = statistics(run_ensemble(points.base, 1, seed).summary, n_rungs)
+    unknown = [k for k in targets if k not in known]
+    if not targets or unknown:
+        problem = f"unknown statistic {unknown[0]!r}" if unknown else "none given"
+        raise ValueError(f"targets: {problem}; expected some of {', '.join(known)}")
+    names = {f"p{i}": path for i, path in enumerate(params)}  # pyABC's parameter names must be identifiers
 
-    def simulate(thetas: np.ndarray) -> np.ndarray:
-        seeds = rng.integers(0, 2 ** 62, size=len(thetas))
-        return np.array([_stats(points, dict(zip(paths, th)), names, replicates, int(s))
-                         for th, s in zip(thetas, seeds)])
+    def model(parameters) -> dict:
+        values = {path: float(parameters[key]) for key, path in names.items()}
+        ensemble_seed = int(np.random.randint(0, 2 ** 62, dtype=np.int64))
+        stats = statistics(run_ensemble(points.at(values), replicates, ensemble_seed).summary, n_rungs)
+        return {k: stats[k] for k in targets}
 
-    thetas = lo + rng.random((2 * population, len(paths))) * (hi - lo)
-    stats = simulate(thetas)
-    finite = np.isfinite(stats).all(axis=1)
-    if not finite.any():
-        raise ValueError(f"{points.name}: no parameter set of the prior could be simulated")
-    mad = np.median(np.abs(stats[finite] - np.median(stats[finite], axis=0)), axis=0)
-    scale = np.where(mad > 0, mad, np.maximum(np.abs(target), 1.0) * 1e-2)
-    dist = _distance(stats, target, scale)
-    keep = np.argsort(dist, kind="stable")[:population]
-    # raw weights are prior / proposal density ratios (1 for draws from the prior), so sets
-    # kept from earlier generations and new ones stay comparable when pooled
-    thetas, dist, raw = thetas[keep], dist[keep], np.ones(population)
-    tolerances, simulations = [float(dist.max())], 2 * population
-    _tick(bar, tolerances[-1])
-    volume = float(np.prod(hi - lo))
-    for _ in range(generations - 1):
-        weights = raw / raw.sum()
-        cov = 2 * np.atleast_2d(np.cov(thetas.T, aweights=weights)) + 1e-12 * np.eye(len(paths))
-        new = _propose(rng, thetas, weights, cov, lo, hi, population)
-        new_dist = _distance(simulate(new), target, scale)
-        thetas, dist = np.r_[thetas, new], np.r_[dist, new_dist]
-        raw = np.r_[raw, _importance(new, thetas[:population], weights, cov, volume)]
-        keep = np.argsort(dist, kind="stable")[:population]
-        thetas, dist, raw = thetas[keep], dist[keep], raw[keep]
-        simulations += population
-        tolerances.append(float(dist.max()))
-        _tick(bar, tolerances[-1])
-    weights = raw / raw.sum()
-    if bar is not None:
-        bar.close()
-    samples = pd.DataFrame(thetas, columns=paths).assign(weight=weights, distance=dist)
+    prior = pyabc.Distribution(**{key: pyabc.RV("uniform", params[path][0], params[path][1] - params[path][0])
+                                  for key, path in names.items()})
+    abc = pyabc.ABCSMC(model, prior, distance_function=pyabc.AdaptivePNormDistance(p=2),
+                       population_size=population, sampler=pyabc.sampler.SingleCoreSampler())
+    np.random.seed(seed % 2 ** 32)
+    with tempfile.TemporaryDirectory() as folder, _Quiet(generations if progress else 0, points.name):
+        abc.new(database or f"sqlite:///{Path(folder) / 'abc.db'}", {k: float(v) for k, v in targets.items()})
+        history = abc.run(max_nr_populations=generations,
+                          max_total_nr_simulations=max_simulations if max_simulations else np.inf)
+        frame, weights = history.get_distribution(m=0, t=history.max_t)
+        populations = history.get_all_populations()
+        simulations = int(history.total_nr_simulations)
+    samples = frame.rename(columns=names)[list(params)].reset_index(drop=True).assign(weight=weights / weights.sum())
+    tolerances = populations.loc[populations["t"] >= 0, "epsilon"].astype(float).tolist()
     return Calibration(samples=samples, params=params, targets=dict(targets), tolerances=tolerances,
-                       simulations=simulations, scale=dict(zip(names, scale.tolist())))
+                       simulations=simulations)
 
 
-def _stats(points: ScenarioPoints, values: dict, names: list[str], replicates: int, seed: int) -> np.ndarray:
-    from sim.ensemble import run_ensemble
-    from sim.validate import ScenarioError
-    try:
-        scenario = points.at(values)
-    except ScenarioError:
-        return np.full(len(names), np.nan)
-    stats = statistics(run_ensemble(scenario, replicates, seed).summary, len(scenario.ladder))
-    missing = [k for k in names if k not in stats]
-    if missing:
-        raise ValueError(f"targets: unknown statistic {missing[0]!r}; expected one of {', '.join(stats)}")
-    return np.array([stats[k] for k in names])
+class _GenerationBar(logging.Handler):
+    """A progress bar over generations, fed by pyABC's one log line per finished generation."""
+
+    def __init__(self, bar):
+        super().__init__(logging.INFO)
+        self.bar = bar
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.startswith("t: "):
+            self.bar.set_postfix(tolerance=message.split("eps: ")[-1].rstrip("."))
+        elif message.startswith("Accepted: "):
+            self.bar.update(1)
 
 
-def _distance(stats: np.ndarray, target: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    d = np.sqrt((((stats - target) / scale) ** 2).sum(axis=1))
-    return np.where(np.isfinite(d), d, np.inf)
+class _Quiet:
+    """Silence pyABC's logging while it runs (it logs every generation at INFO); show a bar instead."""
 
+    def __init__(self, generations: int, name: str):
+        self.generations, self.name = generations, name
 
-def _propose(rng, thetas, weights, cov, lo, hi, count) -> np.ndarray:
-    out = np.empty((0, thetas.shape[1]))
-    while len(out) < count:  # the prior is a box: redraw what falls outside it
-        picks = rng.choice(len(thetas), size=2 * count, p=weights)
-        moved = thetas[picks] + rng.multivariate_normal(np.zeros(thetas.shape[1]), cov, size=2 * count)
-        out = np.r_[out, moved[((moved >= lo) & (moved <= hi)).all(axis=1)]]
-    return out[:count]
+    def __enter__(self):
+        self.levels = {n: logging.getLogger(n).level for n in PYABC_LOGGERS}
+        for n in PYABC_LOGGERS:
+            logging.getLogger(n).setLevel(logging.WARNING)
+        own = logging.getLogger("ABC").handlers   # pyABC prints through a handler of its own
+        self.handler_levels = [(h, h.level) for h in own]
+        for h in own:
+            h.setLevel(logging.WARNING)
+        self.bar = self.handler = None
+        if self.generations:
+            from tqdm.auto import tqdm
+            self.bar = tqdm(total=self.generations, desc=f"ABC-SMC {self.name}", unit="gen", dynamic_ncols=True)
+            self.handler = _GenerationBar(self.bar)
+            logging.getLogger("ABC").setLevel(logging.INFO)
+            logging.getLogger("ABC").propagate = False
+            logging.getLogger("ABC").addHandler(self.handler)
+        return self
 
-
-def _importance(new, thetas, weights, cov, volume: float) -> np.ndarray:
-    """Uniform prior density over the Gaussian kernel mixture's density at each new set."""
-    inv = np.linalg.inv(cov)
-    norm = 1.0 / np.sqrt((2 * np.pi) ** len(cov) * np.linalg.det(cov))
-    diff = new[:, None, :] - thetas[None, :, :]
-    kernel = norm * np.exp(-0.5 * np.einsum("nki,ij,nkj->nk", diff, inv, diff))
-    return (1.0 / volume) / np.maximum(kernel @ weights, 1e-300)
-
-
-def _bar(generations: int, enabled: bool, name: str):
-    if not enabled:
-        return None
-    from tqdm.auto import tqdm
-    return tqdm(total=generations, desc=f"ABC-SMC {name}", unit="gen", dynamic_ncols=True)
-
-
-def _tick(bar, tolerance: float) -> None:
-    if bar is not None:
-        bar.set_postfix(tolerance=f"{tolerance:.3g}")
-        bar.update(1)
+    def __exit__(self, *exc):
+        if self.handler is not None:
+            logging.getLogger("ABC").removeHandler(self.handler)
+            logging.getLogger("ABC").propagate = True
+            self.bar.close()
+        for n, level in self.levels.items():
+            logging.getLogger(n).setLevel(level)
+        for h, level in self.handler_levels:
+            h.setLevel(level)
+        return False
 
 
 def posterior_predictive(result: Calibration, scenario, *, draws: int = 100, replicates: int = 200, seed: int = 0,

@@ -79,15 +79,11 @@ def disputes(side_a, side_b, since: int | None = None, until: int | None = None,
     a, b = _codes(side_a, "side_a"), _codes(side_b, "side_b")
     folder = data_dir(data)
     people = pd.read_csv(folder / PARTICIPANTS_FILE, usecols=["dispnum", "ccode", "sidea"])
-    found = []
-    for dispnum, group in people.groupby("dispnum", sort=True):
-        sides = {s: set(group.loc[group["sidea"] == s, "ccode"]) for s in (0, 1)}
-        for mine, theirs in ((1, 0), (0, 1)):
-            if sides[mine] & a and sides[theirs] & b:
-                found.append({"dispnum": dispnum, "states_a": sorted(sides[mine] & a),
-                              "states_b": sorted(sides[theirs] & b)})
-                break
-    pairs = pd.DataFrame(found, columns=["dispnum", "states_a", "states_b"])
+    # every (state of side_a, state of side_b) pair in one dispute, kept when they stood on opposite sides
+    pairs = people[people["ccode"].isin(a)].merge(people[people["ccode"].isin(b)], on="dispnum", suffixes=("_a", "_b"))
+    pairs = pairs[pairs["sidea_a"] != pairs["sidea_b"]]
+    pairs = pairs.groupby("dispnum").agg(states_a=("ccode_a", lambda c: sorted(set(c))),
+                                         states_b=("ccode_b", lambda c: sorted(set(c)))).reset_index()
     table = pd.read_csv(folder / DISPUTES_FILE).rename(columns={"dispnum3": "dispnum"})
     rows = table.merge(pairs, on="dispnum", how="inner")[[*COLUMNS, "states_a", "states_b"]]
     rows[COLUMNS] = rows[COLUMNS].astype("Int64")  # codes and years; -9 (missing) stays as in the codebook
