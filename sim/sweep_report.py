@@ -19,20 +19,26 @@ MAX_LINES = 10
 MAX_ERRORS = 50
 
 
+SENSITIVITY_CAPTIONS = {
+    "sobol": "Sobol indices from the Saltelli design (SALib): first order is the share of the outcome's variance a "
+             "parameter explains alone, total adds its interactions; bars are 95% bootstrap intervals. Indices "
+             "describe the outcome over the design's box, at its replicate noise.",
+    "morris": "Morris screening (SALib): mean absolute elementary effect of moving each parameter across its range; "
+              "a parameter near zero can be fixed. Bars are 95% bootstrap intervals.",
+}
+
+
 def sensitivity_figures(sensitivity: pd.DataFrame | None) -> list[FigureEntry]:
-    """One bar chart per outcome of a Saltelli or Morris design's indices (``sensitivity.parquet``)."""
+    """One bar chart per scenario and outcome of a Saltelli or Morris design's indices (``sensitivity.parquet``)."""
     if sensitivity is None or sensitivity.empty:
         return []
     entries = []
-    for outcome in dict.fromkeys(sensitivity["outcome"]):
-        method = sensitivity.loc[sensitivity["outcome"] == outcome, "method"].iloc[0]
-        caption = ("Sobol indices from the Saltelli design (SALib): first order is the share of the outcome's "
-                   "variance a parameter explains alone, total adds its interactions; bars are 95% bootstrap "
-                   "intervals. Indices describe the outcome over the design's box, at its replicate noise."
-                   if method == "sobol" else
-                   "Morris screening (SALib): mean absolute elementary effect of moving each parameter across its "
-                   "range; a parameter near zero can be fixed. Bars are 95% bootstrap intervals.")
-        entries.append(FigureEntry(f"sensitivity-{len(entries)}", sv.sensitivity_bars(sensitivity, outcome), caption))
+    groups = sensitivity[["scenario", "group"]].drop_duplicates().head(MAX_SCENARIOS).itertuples(index=False)
+    for scenario, group in groups:
+        for outcome in dict.fromkeys(sensitivity["outcome"]):
+            method = sensitivity.loc[sensitivity["outcome"] == outcome, "method"].iloc[0]
+            figure = sv.sensitivity_bars(sensitivity, outcome, scenario, group)
+            entries.append(FigureEntry(f"sensitivity-{len(entries)}", figure, SENSITIVITY_CAPTIONS[method]))
     return entries
 
 

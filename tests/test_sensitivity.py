@@ -5,6 +5,7 @@ import pytest
 
 from experiments.sensitivity import morris_indices, sobol_from_outputs, sobol_indices, sweep_sensitivity
 from sim.design import Design, design_from_config, sample
+from sim.sweep_report import sensitivity_figures
 from sim.views.sweep import sensitivity_bars
 
 PI = np.pi
@@ -81,6 +82,8 @@ def test_sweep_indices_equal_those_of_the_function_per_scenario():
     top = result.loc[result.groupby("scenario")["ST"].idxmax()].set_index("scenario")["param"]
     assert top.to_dict() == {"a": "leaders.putin.resolve", "b": "domestic.guarantee_base"}
     assert len(sensitivity_bars(result).data) == 2
+    titles = [entry.figure.layout.title.text for entry in sensitivity_figures(result)]
+    assert len(titles) == 2 and "P(clash) in a" in titles[0] and "P(clash) in b" in titles[1]
 
 
 def test_sweep_indices_name_an_incomplete_design():

@@ -157,20 +157,25 @@ SENSITIVITY_LABELS = {"p_clash": "P(clash)", "mean_deployed_peak": "mean members
                       "mean_max_rung_adversary": "adversary's mean highest rung"}
 
 
-def sensitivity_bars(sensitivity: pd.DataFrame, outcome: str = "p_clash") -> go.Figure:
+def sensitivity_bars(sensitivity: pd.DataFrame, outcome: str = "p_clash", scenario: str | None = None,
+                     group: str | None = None) -> go.Figure:
     """Sobol indices (first-order and total, 95% bootstrap bars) or Morris mu* of one outcome, largest on top.
 
-    ``sensitivity`` is the table of ``sensitivity.parquet``; only its first group
-    (scenario and Hydra-swept values) is drawn, the others have their own figure.
+    ``sensitivity`` is the table of ``sensitivity.parquet``; one ``scenario`` and
+    ``group`` (values of Hydra-swept keys) is drawn, by default the first.
     """
     label = SENSITIVITY_LABELS.get(outcome, outcome)
     data = sensitivity[(sensitivity["outcome"] == outcome) & (sensitivity["param"] != "")] \
         if sensitivity is not None and not sensitivity.empty else pd.DataFrame()
     if data.empty:
         return message_figure("No sensitivity indices for this outcome.", f"Sensitivity of {label}")
-    where = data[["scenario", "group"]].drop_duplicates().iloc[0]
-    data = data[(data["scenario"] == where["scenario"]) & (data["group"] == where["group"])]
-    suffix = f" in {where['scenario']}" + (f" ({where['group']})" if where["group"] else "")
+    first = data[["scenario", "group"]].drop_duplicates().iloc[0]
+    scenario = first["scenario"] if scenario is None else scenario
+    group = first["group"] if group is None else group
+    data = data[(data["scenario"] == scenario) & (data["group"] == group)]
+    if data.empty:
+        return message_figure("No sensitivity indices for this scenario.", f"Sensitivity of {label}")
+    suffix = f" in {scenario}" + (f" ({group})" if group else "")
     if data["method"].iloc[0] == "sobol":
         data = data.sort_values("ST")
         fig = go.Figure()
