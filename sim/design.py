@@ -110,7 +110,7 @@ def sample(design: Design, seed: int) -> pd.DataFrame:
     elif design.kind == "morris":
         from SALib.sample import morris
         problem = {"num_vars": d, "names": design.paths, "bounds": [[0.0, 1.0]] * d}
-        unit = morris.sample(problem, design.n, num_levels=MORRIS_LEVELS, seed=rng)
+        unit = morris.sample(problem, design.n, num_levels=MORRIS_LEVELS, seed=int(rng.integers(2 ** 31)))
     else:
         unit = rng.random((design.n, d))
     if unit is not None:
