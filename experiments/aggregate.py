@@ -17,17 +17,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sweep_dir", type=Path, help="a sweep directory (hydra.sweep.dir of the multirun)")
     parser.add_argument("--no-report", action="store_true", help="write sweep.parquet only")
     args = parser.parse_args(argv)
-    from sim.sweep import REPORT_FILE, TABLE_FILE, aggregate
+    from sim.sweep import REPORT_FILE, TABLE_FILE
+    from .sensitivity import finish_sweep
     if not args.sweep_dir.is_dir():
         print(f"escalate-aggregate: error: {args.sweep_dir}: no such directory", file=sys.stderr)
         return 2
     try:
-        manifest = aggregate(args.sweep_dir, report=not args.no_report)
+        manifest = finish_sweep(args.sweep_dir, report=not args.no_report)
     except FileNotFoundError as err:
         print(f"escalate-aggregate: error: {err}", file=sys.stderr)
         return 2
     print(summary_line(manifest))
     print(f"sweep table: {args.sweep_dir / TABLE_FILE}")
+    if manifest.get("sensitivity"):
+        print(f"sensitivity: {manifest['sensitivity']}")
     if not args.no_report:
         print(f"report: {args.sweep_dir / REPORT_FILE}")
     return 0

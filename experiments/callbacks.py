@@ -63,17 +63,19 @@ class SweepCallback(Callback):
             self._bar.update(1)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        from sim.sweep import TABLE_FILE, REPORT_FILE, aggregate
+        from sim.sweep import TABLE_FILE, REPORT_FILE
+        from .sensitivity import finish_sweep
         if self._bar is not None:
             self._bar.close()
             self._bar = None
         if not self.aggregate:
             return
         sweep_dir = Path(config.hydra.sweep.dir)
-        manifest = aggregate(sweep_dir, report=self.report)
+        manifest = finish_sweep(sweep_dir, report=self.report)
         log.info("%s", summary_line(manifest))
-        log.info("sweep table: %s%s", sweep_dir / TABLE_FILE,
-                 f"; report: {sweep_dir / REPORT_FILE}" if self.report else "")
+        log.info("sweep table: %s%s%s", sweep_dir / TABLE_FILE,
+                 f"; report: {sweep_dir / REPORT_FILE}" if self.report else "",
+                 f"; sensitivity: {manifest['sensitivity']}" if manifest.get("sensitivity") else "")
 
 
 def summary_line(manifest: dict) -> str:

@@ -75,7 +75,8 @@ def run(cfg: DictConfig, out_dir: Path) -> Path:
 
 def run_design(cfg: DictConfig, out_dir: Path) -> Path:
     """A batched design outside a multirun: one job in ``out_dir``, aggregated there."""
-    from sim.sweep import aggregate, start_sweep
+    from sim.sweep import start_sweep
+    from .sensitivity import finish_sweep
     from .sweep import run_job
 
     try:
@@ -86,7 +87,7 @@ def run_design(cfg: DictConfig, out_dir: Path) -> Path:
     start_sweep(out_dir, None, resume=bool(cfg.resume), seed=cfg.seed, replicates=cfg.replicates,
                 seed_policy=cfg.seed_policy)
     run_job(cfg, out_dir, scenario=scenario_ref(cfg), overrides=_task_overrides())
-    aggregate(out_dir, report=cfg.outputs == "full")
+    finish_sweep(out_dir, report=cfg.outputs == "full")
     return out_dir
 
 

@@ -55,6 +55,9 @@ def run_job(cfg: DictConfig, out_dir: Path, *, job: int = 0, scenario: str, over
         log.warning("job %d %s: failed: %s", job, _describe(params), info["error"])
         return info
     info.update(scenario=points.name, fingerprint=fingerprint(cfg, scenario_raw(points.base), spec))
+    if design is not None:  # what a sensitivity analysis of the sweep needs to read the rows back
+        info["design"] = {"kind": design.kind, "n": design.n, "paths": design.paths,
+                          "bounds": {path: [lo, hi] for path, lo, hi in design.params}}
     if cfg.resume and (done := finished_job(out_dir, info["fingerprint"])):
         log.info("job %d %s: finished before, skipped (resume)", job, _describe(params))
         return done

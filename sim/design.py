@@ -11,6 +11,9 @@ range ``[low, high]`` and a way to fill that box:
 ``saltelli``  Saltelli's scheme for first-order and total Sobol indices: for each of ``n``
               base points (a power of two) the rows A, AB_1 .. AB_d, B, where AB_i is A
               with parameter i taken from B (``n * (d + 2)`` points);
+``morris``    ``n`` Morris trajectories (elementary-effects screening): each starts at a point of a
+              4-level grid and moves one parameter at a time by two levels (``n * (d + 1)`` points;
+              drawn by SALib, analysed by :mod:`experiments.sensitivity`);
 ``random``    ``n`` independent uniform points.
 
 Samples come from ``scipy.stats.qmc`` seeded by ``seed``, so every job of a sweep
@@ -28,7 +31,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-KINDS = ("grid", "lhs", "sobol", "saltelli", "random")
+KINDS = ("grid", "lhs", "sobol", "saltelli", "morris", "random")
+MORRIS_LEVELS = 4  # grid levels of a Morris design; its analysis must use the same number
 
 
 class DesignError(ValueError):
@@ -52,7 +56,7 @@ class Design:
     def size(self) -> int:
         """Points in the whole design (all parts)."""
         d = len(self.params)
-        return {"grid": self.n ** d, "saltelli": self.n * (d + 2)}.get(self.kind, self.n)
+        return {"grid": self.n ** d, "saltelli": self.n * (d + 2), "morris": self.n * (d + 1)}.get(self.kind, self.n)
 
 
 def design_from_config(spec: Mapping[str, Any] | None) -> Design | None:
@@ -103,6 +107,10 @@ def sample(design: Design, seed: int) -> pd.DataFrame:
         unit = qmc.Sobol(d, scramble=True, rng=rng).random_base2(int(math.log2(design.n)))
     elif design.kind == "saltelli":
         unit = _saltelli(qmc.Sobol(2 * d, scramble=True, rng=rng).random_base2(int(math.log2(design.n))), d)
+    elif design.kind == "morris":
+        from SALib.sample import morris
+        problem = {"num_vars": d, "names": design.paths, "bounds": [[0.0, 1.0]] * d}
+        unit = morris.sample(problem, design.n, num_levels=MORRIS_LEVELS, seed=int(rng.integers(2 ** 31)))
     else:
         unit = rng.random((design.n, d))
     if unit is not None:

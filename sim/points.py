@@ -68,8 +68,12 @@ class ScenarioPoints:
     fraction of the cost, which matters for designs of thousands of points.
     """
 
-    def __init__(self, ref: str, overrides: Mapping[str, Any] | None = None):
-        self.base = load_scenario(ref, dict(overrides or {}))
+    def __init__(self, ref: str | Scenario, overrides: Mapping[str, Any] | None = None):
+        if isinstance(ref, Scenario):  # already validated (built in Python): overrides apply to its raw form
+            self.base, self._raw = ref, scenario_raw(ref)
+            self.base = self.at(dict(overrides or {}))
+        else:
+            self.base = load_scenario(ref, dict(overrides or {}))
         self._raw = scenario_raw(self.base)
 
     @property
@@ -122,9 +126,18 @@ def summarize(summary: pd.DataFrame) -> dict[str, float]:
         mean = float(values.mean()) if n else math.nan
         half = Z95 * float(values.std(ddof=1)) / math.sqrt(n) if n > 1 else math.nan
         row.update({f"mean_{name}": mean, f"mean_{name}_lo": mean - half, f"mean_{name}_hi": mean + half})
+    adversary = adversary_column(summary)
+    if adversary is not None:
+        values = summary[adversary].to_numpy(dtype=float)
+        row["mean_max_rung_adversary"] = float(values.mean()) if n else math.nan
     row["median_max_rung"] = float(summary["max_rung"].median()) if n else math.nan
     row["median_deployed_final"] = float(summary["deployed_final"].median()) if n else math.nan
     return row
+
+
+def adversary_column(summary: pd.DataFrame) -> str | None:
+    """The per-replicate column of the adversary's highest rung (``max_rung_<ADV>``), if any."""
+    return next((c for c in summary.columns if c.startswith("max_rung_")), None)
 
 
 def evaluate_points(points: ScenarioPoints, frame: pd.DataFrame, *, replicates: int, seed: int,

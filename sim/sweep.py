@@ -30,6 +30,7 @@ POINTS_FILE = "points.parquet"
 PLAN_FILE = "sweep.json"
 TABLE_FILE = "sweep.parquet"
 REPORT_FILE = "sweep_report.html"
+SENSITIVITY_FILE = "sensitivity.parquet"  # written by experiments.sensitivity for Saltelli and Morris designs
 TIMING_COLUMNS = ("wall_time_s", "job_wall_time_s", "finished_at")
 STATUSES = ("ok", "failed", "missing")
 _SCENARIO_KEYS = {f.name for f in dataclasses.fields(Scenario)} - {"name", "source"}
@@ -75,7 +76,7 @@ def start_sweep(sweep_dir, jobs: list[dict] | None, *, resume: bool, **info) -> 
     if not resume:
         for job_dir in _job_dirs(sweep_dir):
             clear_job(job_dir)
-    for name in (TABLE_FILE, REPORT_FILE):
+    for name in (TABLE_FILE, REPORT_FILE, SENSITIVITY_FILE):
         (sweep_dir / name).unlink(missing_ok=True)
     plan = {"started_at": time.time(), "resume": resume, "jobs": jobs, **info}
     atomic_write_text(sweep_dir / PLAN_FILE, json.dumps(plan, indent=2, default=str))

@@ -19,11 +19,34 @@ MAX_LINES = 10
 MAX_ERRORS = 50
 
 
-def sweep_figures(frame: pd.DataFrame) -> list[FigureEntry]:
-    """The figures a sweep table calls for: scenarios compared, one line per parameter, one heatmap per pair."""
+SENSITIVITY_CAPTIONS = {
+    "sobol": "Sobol indices from the Saltelli design (SALib): first order is the share of the outcome's variance a "
+             "parameter explains alone, total adds its interactions; bars are 95% bootstrap intervals. Indices "
+             "describe the outcome over the design's box, at its replicate noise.",
+    "morris": "Morris screening (SALib): mean absolute elementary effect of moving each parameter across its range; "
+              "a parameter near zero can be fixed. Bars are 95% bootstrap intervals.",
+}
+
+
+def sensitivity_figures(sensitivity: pd.DataFrame | None) -> list[FigureEntry]:
+    """One bar chart per scenario and outcome of a Saltelli or Morris design's indices (``sensitivity.parquet``)."""
+    if sensitivity is None or sensitivity.empty:
+        return []
+    entries = []
+    groups = sensitivity[["scenario", "group"]].drop_duplicates().head(MAX_SCENARIOS).itertuples(index=False)
+    for scenario, group in groups:
+        for outcome in dict.fromkeys(sensitivity["outcome"]):
+            method = sensitivity.loc[sensitivity["outcome"] == outcome, "method"].iloc[0]
+            figure = sv.sensitivity_bars(sensitivity, outcome, scenario, group)
+            entries.append(FigureEntry(f"sensitivity-{len(entries)}", figure, SENSITIVITY_CAPTIONS[method]))
+    return entries
+
+
+def sweep_figures(frame: pd.DataFrame, sensitivity: pd.DataFrame | None = None) -> list[FigureEntry]:
+    """The figures a sweep table calls for: indices, scenarios compared, one line per parameter, heatmaps."""
     swept = swept_params(frame)
     scenarios = list(dict.fromkeys(frame.loc[frame["status"] == "ok", "scenario"]))
-    entries = []
+    entries = sensitivity_figures(sensitivity)
     if len(swept) >= 3:  # many parameters: rank them first
         entries.append(FigureEntry("tornado", sv.sensitivity_tornado(frame, swept),
                                    "How much each parameter moves the clash probability: mean over the points in its "
@@ -46,7 +69,8 @@ def sweep_figures(frame: pd.DataFrame) -> list[FigureEntry]:
     return entries
 
 
-def build_sweep_report(frame: pd.DataFrame, manifest: dict, name: str) -> str:
+def build_sweep_report(frame: pd.DataFrame, manifest: dict, name: str,
+                       sensitivity: pd.DataFrame | None = None) -> str:
     meta = meta_list([
         ("jobs", f"{manifest.get('jobs_ok', 0)} ok, {manifest.get('jobs_failed', 0)} failed, "
                  f"{manifest.get('jobs_missing', 0)} missing"),
@@ -65,12 +89,12 @@ def build_sweep_report(frame: pd.DataFrame, manifest: dict, name: str) -> str:
         rows = [(r.job, r.point, r.scenario, r.status, r.error) for r in failed.head(MAX_ERRORS).itertuples()]
         footer = (f"<h2>Points without a result ({len(failed)})</h2>"
                   + table(["job", "point", "scenario", "status", "error"], rows))
-    return page(f"{name} - sweep report", header, sweep_figures(frame), footer)
+    return page(f"{name} - sweep report", header, sweep_figures(frame, sensitivity), footer)
 
 
-def write_sweep_report(sweep_dir, frame: pd.DataFrame, manifest: dict) -> Path:
-    """Write ``sweep_report.html`` into ``sweep_dir`` from the sweep table (no simulation)."""
+def write_sweep_report(sweep_dir, frame: pd.DataFrame, manifest: dict, sensitivity: pd.DataFrame | None = None) -> Path:
+    """Write ``sweep_report.html`` into ``sweep_dir`` from the sweep table and its indices, if any (no simulation)."""
     sweep_dir = Path(sweep_dir)
     path = sweep_dir / REPORT_FILE
-    atomic_write_text(path, build_sweep_report(frame, manifest, sweep_dir.name))
+    atomic_write_text(path, build_sweep_report(frame, manifest, sweep_dir.name, sensitivity))
     return path

@@ -151,3 +151,45 @@ def sensitivity_tornado(table: pd.DataFrame, params: Sequence[str]) -> go.Figure
                              hovertemplate="%{y}: P=%{customdata:.3f}<extra>" + name + "</extra>"))
     fig.update_layout(barmode="overlay")
     return style(fig, title, "probability", "parameter", height=max(300, 120 + 40 * len(data)))
+
+
+SENSITIVITY_LABELS = {"p_clash": "P(clash)", "mean_deployed_peak": "mean members deployed at peak",
+                      "mean_max_rung_adversary": "adversary's mean highest rung"}
+
+
+def sensitivity_bars(sensitivity: pd.DataFrame, outcome: str = "p_clash", scenario: str | None = None,
+                     group: str | None = None) -> go.Figure:
+    """Sobol indices (first-order and total, 95% bootstrap bars) or Morris mu* of one outcome, largest on top.
+
+    ``sensitivity`` is the table of ``sensitivity.parquet``; one ``scenario`` and
+    ``group`` (values of Hydra-swept keys) is drawn, by default the first.
+    """
+    label = SENSITIVITY_LABELS.get(outcome, outcome)
+    data = sensitivity[(sensitivity["outcome"] == outcome) & (sensitivity["param"] != "")] \
+        if sensitivity is not None and not sensitivity.empty else pd.DataFrame()
+    if data.empty:
+        return message_figure("No sensitivity indices for this outcome.", f"Sensitivity of {label}")
+    first = data[["scenario", "group"]].drop_duplicates().iloc[0]
+    scenario = first["scenario"] if scenario is None else scenario
+    group = first["group"] if group is None else group
+    data = data[(data["scenario"] == scenario) & (data["group"] == group)]
+    if data.empty:
+        return message_figure("No sensitivity indices for this scenario.", f"Sensitivity of {label}")
+    suffix = f" in {scenario}" + (f" ({group})" if group else "")
+    if data["method"].iloc[0] == "sobol":
+        data = data.sort_values("ST")
+        fig = go.Figure()
+        for column, colour, name in (("S1", "#1f77b4", "first order S1"), ("ST", "#d62728", "total ST")):
+            fig.add_trace(go.Bar(y=data["param"], x=data[column], orientation="h", name=name, marker_color=colour,
+                                 error_x=dict(type="data", array=data[f"{column}_conf"]),
+                                 hovertemplate="%{y}: %{x:.3f}<extra>" + name + "</extra>"))
+        fig.update_layout(barmode="group")
+        title, x_title = f"Sobol indices of {label}{suffix} (95% bootstrap bars)", "share of variance"
+    else:
+        data = data.sort_values("mu_star")
+        fig = go.Figure(go.Bar(y=data["param"], x=data["mu_star"], orientation="h", marker_color="#1f77b4",
+                               error_x=dict(type="data", array=data["mu_star_conf"]), name="mu*",
+                               customdata=data["sigma"],
+                               hovertemplate="%{y}: mu*=%{x:.3g}, sigma=%{customdata:.3g}<extra></extra>"))
+        title, x_title = f"Morris screening of {label}{suffix}: mean absolute elementary effect", "mu* (per range)"
+    return style(fig, title, x_title, "parameter", height=max(300, 140 + 40 * len(data)))
