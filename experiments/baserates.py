@@ -7,10 +7,10 @@ Miller, or the replication files of Gibler, Miller & Little 2016) and give their
 Erin K. Little. 2016. "An Analysis of the Militarized Interstate Dispute (MID) Dataset,
 1816-2001." *International Studies Quarterly* 60(4): 719-730.
 
-A ladder rung is compared with the MID's highest action (``hiact``) through
-:data:`BASELINE_RUNG_HIACT`: the highest-action codes that count as reaching each
-rung of the baseline ladder or above. MIDs record militarized acts only, so the
-economic-coercion rung has no code and nuclear use never occurs.
+A ladder rung is compared with the MID's highest action (``hiact``) through the ladder's own
+``mid_hiact`` field (:func:`ladder_hiact`): the highest-action codes that count as reaching
+each rung. In the baseline, MIDs record militarized acts only, so the economic-coercion rung
+has no code and nuclear use never occurs.
 """
 from __future__ import annotations
 
@@ -33,24 +33,18 @@ HIACT_NAMES = {0: "no militarized action", 1: "threat to use force", 2: "threat 
 HOSTLEV_NAMES = {1: "no militarized action", 2: "threat to use force", 3: "display of force", 4: "use of force",
                  5: "war"}
 
-# Baseline ladder rung -> the MID highest actions at which a dispute counts as having reached it.
-# A dispute reaches rung r when its highest action is in the set of r or of any higher rung.
-# Assumption, following the codebook's groups: threats are verbal warnings; displays of force
-# short of crossing a border are posturing; border violations, blockades, occupations and
-# seizures put forces forward; attacks and clashes are limited strikes; declared, begun or
-# joined wars are conventional war; a nuclear alert is nuclear signalling; CBR use counts as
-# the top of the ladder the data can see (no nuclear use occurs in it).
-BASELINE_RUNG_HIACT: dict[int, tuple[int, ...]] = {
-    0: (0,),
-    1: (1, 2, 3, 4, 5, 6),
-    2: (),
-    3: (7, 8, 10, 11),
-    4: (12, 13, 14, 15),
-    5: (16, 17),
-    6: (18, 20, 21),
-    7: (9, 19),
-    8: (),
-}
+def ladder_hiact(scenario) -> dict[int, tuple[int, ...]]:
+    """Rung -> the MID highest actions at which a dispute counts as having reached it (``ladder[r].mid_hiact``).
+
+    A dispute reaches rung r when its highest action belongs to r or to any higher rung. The
+    baseline's choice, following the codebook's groups, is explained in its ladder comments.
+    """
+    return {r: tuple(rung.mid_hiact) for r, rung in enumerate(scenario.ladder)}
+
+
+def baseline_hiact() -> dict[int, tuple[int, ...]]:
+    from sim import load_scenario
+    return ladder_hiact(load_scenario("baseline"))
 
 
 def data_dir(data: str | os.PathLike | None = None) -> Path:
@@ -94,15 +88,17 @@ def disputes(side_a, side_b, since: int | None = None, until: int | None = None,
     return rows.sort_values(["styear", "dispnum"]).reset_index(drop=True)
 
 
-def rung_of_hiact(hiact: pd.Series, mapping: Mapping[int, Iterable[int]] = BASELINE_RUNG_HIACT) -> pd.Series:
-    """The ladder rung each highest-action code stands for (-1 for a code the mapping leaves out)."""
+def rung_of_hiact(hiact: pd.Series, mapping: Mapping[int, Iterable[int]] | None = None) -> pd.Series:
+    """The ladder rung each highest-action code stands for (-1 for a code the mapping leaves out; default: baseline)."""
+    mapping = baseline_hiact() if mapping is None else mapping
     lookup = {code: rung for rung, codes in mapping.items() for code in codes}
     return hiact.map(lambda code: lookup.get(int(code), -1)).astype(int)
 
 
-def rung_shares(rows: pd.DataFrame, mapping: Mapping[int, Iterable[int]] = BASELINE_RUNG_HIACT,
+def rung_shares(rows: pd.DataFrame, mapping: Mapping[int, Iterable[int]] | None = None,
                 names: Iterable[str] | None = None) -> pd.DataFrame:
     """How many disputes reached each rung or higher, and their share (columns ``rung``, ``name``, ``disputes``, ``share``)."""
+    mapping = baseline_hiact() if mapping is None else mapping
     rungs = rung_of_hiact(rows["hiact"], mapping)
     if (rungs < 0).any():
         unmapped = sorted(rows.loc[rungs < 0, "hiact"].unique())

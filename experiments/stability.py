@@ -21,13 +21,9 @@ SEARCH = 1e3  # a coefficient is moved at most this many times its magnitude (or
 
 def reaction_system(scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """``K``, ``A`` (diagonal), ``g`` and the state ids of a validated scenario, in its state order."""
-    ids = [s.id for s in scenario.states]
-    K = np.zeros((len(ids), len(ids)))
-    for r in scenario.reactions:
-        K[scenario.index(r.actor), scenario.index(r.responds_to)] += r.k
-    A = np.diag([s.fatigue for s in scenario.states])
-    g = np.array([s.grievance for s in scenario.states], dtype=float)
-    return K, A, g, ids
+    from sim.authoring import reaction_core
+    core = reaction_core(scenario)  # includes the adversary's deterrence and SCO terms at week 0
+    return core.K, core.A, core.g, list(scenario.actor_ids)
 
 
 def abscissa(M: np.ndarray) -> float:

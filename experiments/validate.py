@@ -26,6 +26,12 @@ def _error(prog: str, message: str) -> int:
 
 # --- base rates ------------------------------------------------------------------
 
+def run_scenario(run_dir: Path):
+    """The validated scenario stored with a run (``scenario.json``)."""
+    from sim.validate import build_scenario
+    return build_scenario(json.loads((Path(run_dir) / "scenario.json").read_text()), source=str(run_dir))
+
+
 def simulated_rung_shares(run_dir: Path) -> pd.Series:
     """Share of a run's replicates whose adversary reached each rung or higher (from ``summary.parquet``)."""
     from sim.points import adversary_column
@@ -50,14 +56,16 @@ def baserates_main(argv: list[str] | None = None) -> int:
                                                                 "../shared/data/mid)")
     parser.add_argument("--run", type=Path, default=None, help="a run directory: add its simulated shares")
     args = parser.parse_args(argv)
-    from .baserates import BASELINE_RUNG_HIACT, HIACT_NAMES, HOSTLEV_NAMES, disputes, rung_shares
+    from .baserates import HIACT_NAMES, HOSTLEV_NAMES, baseline_hiact, disputes, ladder_hiact, rung_shares
     try:
         rows = disputes(args.side_a, args.side_b, args.since, args.until, data=args.data)
         names = None
         simulated = None
+        mapping = baseline_hiact()
         if args.run is not None:
             names = json.loads((args.run / "manifest.json").read_text()).get("rungs")
             simulated = simulated_rung_shares(args.run)
+            mapping = ladder_hiact(run_scenario(args.run))
     except (FileNotFoundError, ValueError) as err:
         return _error(prog, str(err))
     years = f"{args.since or rows['styear'].min()}-{args.until or rows['styear'].max()}"
@@ -65,8 +73,8 @@ def baserates_main(argv: list[str] | None = None) -> int:
     for column, labels in (("hostlev", HOSTLEV_NAMES), ("hiact", HIACT_NAMES)):
         counts = rows[column].value_counts().sort_index()
         print(f"{column}: " + ", ".join(f"{labels.get(int(k), k)} {v}" for k, v in counts.items()))
-    table = rung_shares(rows, BASELINE_RUNG_HIACT, names)
-    table["codes"] = [" ".join(map(str, BASELINE_RUNG_HIACT[r])) or "-" for r in table["rung"]]
+    table = rung_shares(rows, mapping, names)
+    table["codes"] = [" ".join(map(str, mapping[r])) or "-" for r in table["rung"]]
     if simulated is not None:
         table["simulated"] = simulated.reindex(table["rung"]).to_numpy()
     print("reached rung or higher:")

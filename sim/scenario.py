@@ -35,6 +35,7 @@ class Rung:
     deployed_risk: float = _f(0.0, **PROBABILITY, doc="further weekly chance of an incident with deployed forces, "
                                                        "at a full deployment (scaled by the deployed capability share)")
     kinetic: bool = False  # the rung takes force: a state reaches it only after its leader chose a kinetic action
+    mid_hiact: tuple[int, ...] = ()  # GML MID highest-action codes (0-21) that count as reaching this rung
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,7 @@ MEANINGS = {
     "Scenario.horizon": "length of the run", "Scenario.dt": "length of a step (1/n week)",
     "Scenario.deterrence": "extended deterrence by the guarantor", "Scenario.alignment": "the adversary's partners' support",
     "Rung.kinetic": "the rung takes force: reached only after the state's leader chose a kinetic action",
+    "Rung.mid_hiact": "GML MID highest-action codes (0-21) that count as reaching this rung (historical base rates)",
     "Action.ceasefire": "chosen by the adversary's leader, a ceasefire is agreed",
     "CoalitionParams.requires_ceasefire": "members deploy only after a ceasefire (the Paris pledge)",
     "Outcomes.deescalation_actors": "the crisis dyad whose rungs define de-escalation (empty: adversary and lead)",

@@ -34,6 +34,7 @@ EVENT_TARGETS = {
     ("leaders", "political_capital"), ("factions", "support"),
     ("domestic", "guarantee"), ("domestic", "guarantee_base"), ("leaders", "pledged"), ("crisis", "ceasefire"),
 }
+MAX_MID_HIACT = 21  # the MID codebook's highest-action codes run 0..21
 # Top-level keys kept for old files: ``steps`` (time steps) sets ``horizon = steps * dt``.
 LEGACY_KEYS = ("steps",)
 
@@ -414,6 +415,16 @@ def _check_references(s: sc.Scenario, source: str, errors: list | None = None) -
                                        f"rest), got {s.domestic.capital_weight} + {s.domestic.support_weight}"))
     if s.ladder and s.ladder[0].threshold != 0.0:
         _problem(errors, ScenarioError(source, "ladder[0].threshold", "the first rung must start at 0"))
+    owner: dict[int, int] = {}
+    for i, rung in enumerate(s.ladder):
+        for j, code in enumerate(rung.mid_hiact):
+            if not 0 <= code <= MAX_MID_HIACT:
+                _problem(errors, ScenarioError(source, f"ladder[{i}].mid_hiact[{j}]",
+                                               f"{code} is not a MID highest-action code, expected 0..{MAX_MID_HIACT}"))
+            elif code in owner:
+                _problem(errors, ScenarioError(source, f"ladder[{i}].mid_hiact[{j}]",
+                                               f"code {code} already belongs to ladder[{owner[code]}]"))
+            owner.setdefault(code, i)
     for i in range(1, len(s.ladder)):
         if s.ladder[i].threshold <= s.ladder[i - 1].threshold:
             _problem(errors, ScenarioError(source, f"ladder[{i}].threshold",

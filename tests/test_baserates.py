@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.baserates import BASELINE_RUNG_HIACT, disputes, rung_of_hiact, rung_shares
+from experiments.baserates import baseline_hiact, disputes, rung_of_hiact, rung_shares
 
 ROOT = Path(__file__).resolve().parent.parent
 MID = ROOT.parent / "shared" / "data" / "mid"
@@ -55,7 +55,7 @@ def test_rung_shares_count_disputes_reaching_each_rung_or_higher():
     shares = rung_shares(rows).set_index("rung")
     assert shares.loc[5, "disputes"] == 3 and shares.loc[4, "disputes"] == 4 and shares.loc[3, "share"] == 5 / 6
     assert shares.loc[7, "disputes"] == 0
-    codes = [c for cs in BASELINE_RUNG_HIACT.values() for c in cs]
+    codes = [c for cs in baseline_hiact().values() for c in cs]
     assert sorted(codes) == list(range(22))   # every highest-action code belongs to exactly one rung
 
 

@@ -1,9 +1,13 @@
 """The validation commands: World Bank reaction fits, base rates beside a run, stability of a scenario."""
+import dataclasses
+import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+
+import sim
 
 from experiments.calibration import fit_reaction
 from experiments.validate import WORLDBANK_FILE, baserates_main, fit_reaction_main, milex_series, stability_main
@@ -34,6 +38,9 @@ def test_fit_reaction_command_names_an_unknown_country(capsys):
 
 def test_baserates_command_puts_simulated_shares_beside_the_disputes(tmp_path, capsys):
     (tmp_path / "manifest.json").write_text('{"rungs": ["r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8"]}')
+    stored = dataclasses.asdict(sim.load_scenario("baseline"))
+    stored.pop("source")
+    (tmp_path / "scenario.json").write_text(json.dumps(stored))
     summary = pd.DataFrame({"max_rung_RUS": np.array([3, 5, 5, 6], dtype=np.int8),
                             **{f"first_week_rung_{r}": np.zeros(4, np.int16) for r in range(9)}})
     summary.to_parquet(tmp_path / "summary.parquet")
