@@ -5,9 +5,9 @@ phases: decisions (at the first step of each week only: leaders decide weekly
 whatever ``dt`` is) -> reaction core -> coalition -> US domestic politics ->
 events (at week boundaries) -> outcomes. Every rate is per week and enters times
 ``dt``; every weekly probability p enters as ``1 - (1 - p)**dt``; weekly pledges
-and decisions happen once a week; every recorded week is a week. Phases read what earlier phases wrote; within a
-phase every actor reads the same start-of-phase values, so the result does not
-depend on the order agents are visited in.
+and decisions happen once a week; every recorded week is a week. Phases read what
+earlier phases wrote; within a phase every actor reads the same start-of-phase
+values, so the result does not depend on the order agents are visited in.
 
 Pure functions over ``Params`` / ``Workspace`` (sim.layout): no globals, no
 allocation inside a step, every random number from :mod:`sim.rng`. Sums are
@@ -23,8 +23,9 @@ Speed comes from three choices (docs/performance.md):
   threads share; that cost more than the physics. Allocating in such a function
   is a compile error, which keeps "no allocation inside a step" checked.
 - The phases are inlined (``inline="always"``) into three compiled step
-  functions: ``decide`` and ``advance_week`` (the Mesa path, one call each per
-  week) and the ensemble's chunk loop, which inlines ``step_replicate`` whole.
+  functions: ``choose_actions`` and ``advance`` (the Mesa path: one decision a
+  week, one advance a step) and the ensemble's chunk loop, which inlines
+  ``step_replicate`` whole.
 - Random numbers hash the shared prefix of their coordinates once per replicate
   and week (``rng.replicate_key``, ``rng.chain``), and a phase draws all its
   normals before taking their logarithms and cosines in tight loops.
