@@ -29,7 +29,9 @@ def _error(prog: str, message: str) -> int:
 def run_scenario(run_dir: Path):
     """The validated scenario stored with a run (``scenario.json``)."""
     from sim.validate import build_scenario
-    return build_scenario(json.loads((Path(run_dir) / "scenario.json").read_text()), source=str(run_dir))
+    stored = json.loads((Path(run_dir) / "scenario.json").read_text())
+    stored.pop("source", None)  # where it was loaded from: not a scenario key
+    return build_scenario(stored, source=str(run_dir))
 
 
 def simulated_rung_shares(run_dir: Path) -> pd.Series:

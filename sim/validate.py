@@ -325,7 +325,7 @@ def _convert(hint: Any, value: Any, key: str, source: str, meta: Mapping, errors
         elem = typing.get_args(hint)[0]
         if value is None:
             return ()
-        if not isinstance(value, list):
+        if not isinstance(value, (list, tuple)):  # tuples: scenarios built in Python from dataclasses
             raise ScenarioError(source, key, f"expected a list, got {_kind(value)}")
         return tuple(_convert(elem, v, f"{key}[{i}]", source, {}, errors) for i, v in enumerate(value))
     if dataclasses.is_dataclass(hint):
