@@ -25,6 +25,7 @@ from typing import Any, Iterable, Mapping
 import yaml
 
 from . import scenario as sc
+from .plausible import warn_implausible
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "configs" / "scenario"
 VARIANT_KEYS = ("extends", "set", "append")
@@ -208,6 +209,7 @@ def build_scenario(raw: Mapping[str, Any], source: str = "<memory>") -> sc.Scena
     scenario = _build(sc.Scenario, raw, "", source)
     scenario = dataclasses.replace(scenario, source=source)
     _check_references(scenario, source)
+    warn_implausible(scenario, source)
     return scenario
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sim.kernel_cache import CACHE_DIR
+
 from .test_ensemble import REQUIRED
 
 ESCALATE = [sys.executable, "-m", "experiments.run"]
@@ -15,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def escalate(*args, cwd):
     return subprocess.run([*ESCALATE, *args], cwd=cwd, capture_output=True, text=True, timeout=600,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(cwd)})
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(cwd),
+                               "NUMBA_CACHE_DIR": CACHE_DIR})
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ import pytest
 
 import sim
 from sim.design import design_from_config, sample
+from sim.kernel_cache import CACHE_DIR
 from sim.points import point_seed, summarize
 from sim.sweep import JOB_FILE, PLAN_FILE, REPORT_FILE, TABLE_FILE, comparable
 
@@ -24,7 +25,7 @@ SMALL = ["replicates=60", "steps=12", "seed=5", "outputs=summary", "progress=fal
 def escalate(*args, cwd, timeout=600, **popen):
     # Ray would otherwise report usage statistics over the network
     env = {"PYTHONPATH": str(ROOT), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(cwd),
-           "RAY_USAGE_STATS_ENABLED": "0"}
+           "RAY_USAGE_STATS_ENABLED": "0", "NUMBA_CACHE_DIR": CACHE_DIR}  # the compiled kernels of this session
     command = [sys.executable, "-m", "experiments.run", *args]
     if popen:
         return subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
