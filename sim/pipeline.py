@@ -33,7 +33,8 @@ def run_to_directory(scenario: Scenario, replicates: int, seed: int, out_dir, *,
     """
     check_scenario(scenario)
     checks.integer("replicates", replicates, 1)
-    check_seed(seed, narrative_replicate)
+    check_seed(seed)
+    checks.seed(narrative_replicate, "narrative_replicate")
     checks.threads(threads)
     for key, value in (("progress", progress), ("report", report), ("overwrite", overwrite)):
         checks.flag(key, value)
