@@ -18,7 +18,8 @@ from . import scenario as sc
 MAGNITUDE_LIMIT = 1.0e3   # a rate, weight or coefficient beyond this is a typo or a unit slip
 LEVEL_FACTOR = 10.0       # a level this many times the top rung's threshold is off the ladder
 EULER_LIMIT = 2.0         # fatigue * dt above 2: the weekly update overshoots and grows (explicit Euler)
-NOT_MAGNITUDES = {"divergence_level", "threshold"}  # levels, judged against the ladder (or not at all)
+# levels are judged against the ladder (or not at all); a huge logit precision is the best-response limit
+NOT_MAGNITUDES = {"divergence_level", "threshold", "rationality"}
 
 
 class ScenarioWarning(UserWarning):

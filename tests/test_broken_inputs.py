@@ -7,19 +7,16 @@ settings and overrides go through the ``escalate`` command itself.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 import sim
 from sim.checks import InputError, max_threads
 from sim.design import design_from_config
-from sim.kernel_cache import CACHE_DIR
 from sim.pipeline import run_to_directory
 
-ROOT = Path(__file__).resolve().parent.parent
+from .cli import escalate
+
 RANGE = {"leaders.putin.resolve": [0.5, 1.5]}
 
 # (what is in the scenario file after `extends: baseline`, the key the message must name)
@@ -152,13 +149,6 @@ def test_bad_design_sizes_name_the_key(spec, expected):
 
 # --- the command line --------------------------------------------------------
 
-def escalate(*args, cwd):
-    env = {"PYTHONPATH": str(ROOT), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(cwd),
-           "NUMBA_CACHE_DIR": CACHE_DIR}
-    return subprocess.run([sys.executable, "-m", "experiments.run", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, env=env)
-
-
 CLI = [
     (["threads=0"], "threads"),
     (["threads=100000"], "threads"),
@@ -177,8 +167,10 @@ CLI = [
 @pytest.mark.parametrize("args, key", CLI, ids=[a[-1] for a, _ in CLI])
 def test_bad_command_line_exits_2_with_one_line_and_writes_nothing(tmp_path, args, key):
     out = tmp_path / "out"
-    proc = escalate(*args, "replicates=10", "progress=false", f"hydra.run.dir={out}", f"hydra.sweep.dir={out}",
-                    cwd=tmp_path)
+    flags = [a for a in args if a.startswith("-")]  # Hydra's flags come before the overrides
+    overrides = [a for a in args if not a.startswith("-")]
+    proc = escalate(*flags, "replicates=10", "progress=false", *overrides, f"hydra.run.dir={out}",
+                    f"hydra.sweep.dir={out}", cwd=tmp_path)
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
     errors = [line for line in proc.stderr.splitlines() if line.startswith("escalate: error:")]

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
@@ -13,12 +11,12 @@ import pytest
 import sim
 import sim.results
 from sim.ensemble import DivergenceError
-from sim.kernel_cache import CACHE_DIR
 from sim.pipeline import run_to_directory
 from sim.plausible import ScenarioWarning
 from sim.results import COMPLETE_FILE, RunExistsError, read_complete
 
-ROOT = Path(__file__).resolve().parent.parent
+from .cli import escalate
+
 NOISY = {"states.RUS.noise": 1e308}
 
 
@@ -83,13 +81,6 @@ def test_aggregation_warns_about_a_job_without_its_record(tmp_path):
     with pytest.warns(UserWarning, match=r"1: incomplete job \(points without job.json"):
         manifest = aggregate(tmp_path, report=False)
     assert manifest["jobs_ok"] == 1
-
-
-def escalate(*args, cwd):
-    env = {"PYTHONPATH": str(ROOT), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(cwd),
-           "NUMBA_CACHE_DIR": CACHE_DIR}
-    return subprocess.run([sys.executable, "-m", "experiments.run", *args, "progress=false", "steps=4"], cwd=cwd,
-                          capture_output=True, text=True, timeout=300, env=env)
 
 
 def test_escalate_refuses_a_directory_holding_a_complete_run(tmp_path):
