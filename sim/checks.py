@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any, Iterable
 
+import numpy as np
+
 SEED_LIMIT = 2 ** 63  # seeds and replicate numbers feed a uint64 hash that keeps the top bit clear
 MAX_DIVERGED_SHARE = 0.01  # default share of diverged replicates above which a run fails
 
@@ -23,7 +25,6 @@ class InputError(ValueError):
 
 
 def is_int(value: Any) -> bool:
-    import numpy as np
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
@@ -47,7 +48,6 @@ def _integer_range(lo: int | None, hi: int | None) -> str:
 
 def number(key: str, value: Any, lo: float, hi: float, *, error: type[InputError] = InputError) -> float:
     """``value`` as a float if it is a finite number in ``[lo, hi]``."""
-    import numpy as np
     ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
     if not ok or not math.isfinite(float(value)) or not lo <= float(value) <= hi:
         raise error(key, value, f"a number in [{lo:g}, {hi:g}]")

@@ -8,9 +8,9 @@ import numba
 import numpy as np
 import pandas as pd
 
+from . import checks
 from .arrays import compile_params
 from .ensemble_kernel import LEVEL_BINS, UNIT_BINS, run_replicates
-from . import checks
 from .scenario import Scenario
 from .simulate import check_scenario, check_seed
 

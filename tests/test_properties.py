@@ -128,7 +128,7 @@ def test_mesa_and_kernel_paths_agree_bit_for_bit(raw, seed, replicate):
     s = scenario_of(raw)
     kernel = sim.simulate(s, seed, replicate)
     model = sim.EscalationModel(s, seed, replicate).run()
-    np.testing.assert_array_equal(model.trajectory, kernel)  # NaN == NaN here, which is what we want
+    np.testing.assert_array_equal(model.trajectory, kernel)
     assert not np.isnan(kernel).any() and (kernel >= 0).all()
     diverged = bool(model.workspace.status[S_DIVERGED])
     assert diverged == _left_range(kernel, s.outcomes.divergence_level)

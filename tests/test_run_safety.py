@@ -161,3 +161,14 @@ def test_shipped_scenarios_are_plausible(name):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ScenarioWarning)
         sim.load_scenario(name)
+
+
+def test_a_finished_design_run_is_refused_unless_overwrite_or_resume(tmp_path):
+    from sim.sweep import check_fresh, write_job
+    check_fresh(tmp_path, overwrite=False, resume=False)  # empty: nothing to protect
+    rows = pd.DataFrame([{"point": 0, "scenario": "baseline", "status": "ok", "error": "", "replicates": 10}])
+    write_job(tmp_path, rows, {"job": 0, "status": "ok", "points": 1})
+    with pytest.raises(RunExistsError, match=r"holds a finished design run \(1 points, status ok\); set overwrite=true"):
+        check_fresh(tmp_path, overwrite=False, resume=False)
+    check_fresh(tmp_path, overwrite=True, resume=False)
+    check_fresh(tmp_path, overwrite=False, resume=True)
