@@ -11,6 +11,9 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 
 from sim import checks
+from sim.scenario import MAX_HORIZON
+
+from .searchpath import scenario_on_searchpath
 
 BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
 SEED_POLICIES = ("per_point", "common")
@@ -19,9 +22,6 @@ OUTPUTS = ("full", "tables", "summary")
 
 class PlanError(ValueError):
     """A sweep that must not start; the message names the key and what was expected."""
-
-
-MAX_STEPS = 100_000  # the scenario schema's bound on the horizon
 
 
 def flatten(params: Any, prefix: str = "") -> dict[str, Any]:
@@ -49,6 +49,14 @@ def design_spec(cfg: DictConfig) -> dict:
     return spec
 
 
+def horizon_override(cfg) -> dict:
+    """``horizon=`` (or its older name ``steps=``) as a scenario override, in weeks."""
+    for key in ("horizon", "steps"):
+        if cfg.get(key) is not None:
+            return {"horizon": cfg.get(key)}
+    return {}
+
+
 def check_settings(cfg: DictConfig) -> None:
     """The run settings of ``config.yaml``, checked before anything runs (once per sweep, again by each job).
 
@@ -56,8 +64,9 @@ def check_settings(cfg: DictConfig) -> None:
     """
     checks.integer("replicates", cfg.replicates, 1)
     checks.seed(cfg.seed)
-    if cfg.get("steps") is not None:
-        checks.integer("steps", cfg.steps, 1, MAX_STEPS)
+    for key in ("horizon", "steps"):  # weeks; steps is the older name
+        if cfg.get(key) is not None:
+            checks.integer(key, cfg.get(key), 1, MAX_HORIZON)
     checks.threads(cfg.get("threads"))
     checks.seed(cfg.get("narrative_replicate", 0), "narrative_replicate")
     for key in ("progress", "resume", "overwrite"):
@@ -120,6 +129,9 @@ def job_settings(config: DictConfig, overrides: list[str]) -> dict:
     settings = settings_of(config)
     for o in parsed:
         _apply(settings, o.key_or_group, o.value(), choices)
+    if not settings["scenario_file"]:
+        sources = config.hydra.runtime.get("config_sources")
+        settings["scenario"] = scenario_on_searchpath(settings["scenario"], sources)
     return settings
 
 
@@ -144,6 +156,8 @@ def _apply(settings: dict, key: str, value: Any, choices: Any) -> None:
 
 def settings_of(cfg: DictConfig) -> dict:
     choice = cfg.hydra.runtime.choices.get("scenario") if "hydra" in cfg else None
+    if choice is not None:
+        choice = scenario_on_searchpath(choice, cfg.hydra.runtime.get("config_sources"))
     scenario_file = cfg.get("scenario_file")
     return {"scenario": str(scenario_file) if scenario_file else choice, "scenario_file": scenario_file,
             "params": flatten(container(cfg.get("params")) or {}), "design": design_spec(cfg)}

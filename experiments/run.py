@@ -1,7 +1,7 @@
 """``escalate``: run a scenario ensemble or a sweep from the command line (a Hydra app).
 
     escalate scenario=russia_resolute replicates=10000 seed=7
-    escalate +params.leaders.putin.resolve=1.2 steps=26
+    escalate +params.leaders.putin.resolve=1.2 horizon=26
     escalate -m experiment=guarantee_vs_resolve          (a sweep: docs/sweeps.md)
 """
 from __future__ import annotations
@@ -17,7 +17,8 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from .messages import one_line_warnings
-from .plan import PlanError, check_plan, check_settings, container, flatten, settings_of
+from .plan import PlanError, check_plan, check_settings, container, flatten, horizon_override, settings_of
+from .searchpath import scenario_on_searchpath
 
 log = logging.getLogger("escalate")
 
@@ -57,12 +58,14 @@ def scenario_ref(cfg: DictConfig) -> str:
     """The scenario to load: ``scenario_file`` if given, else the chosen ``scenario`` group option.
 
     Hydra composes the chosen file into ``cfg.scenario``, but the engine reloads it
-    by name so that ``extends`` resolves and errors name the file.
+    (by name if shipped, else from the file Hydra found on its search path) so that
+    ``extends`` resolves and errors name the file.
     """
     if cfg.get("scenario_file"):
         return str(cfg.scenario_file)
     if HydraConfig.initialized():
-        return HydraConfig.get().runtime.choices["scenario"]
+        runtime = HydraConfig.get().runtime
+        return scenario_on_searchpath(runtime.choices["scenario"], runtime.config_sources)
     return str(cfg.scenario if isinstance(cfg.scenario, str) else cfg.scenario.name)
 
 
@@ -78,8 +81,7 @@ def run(cfg: DictConfig, out_dir: Path) -> Path:
     from sim.results import check_writable
 
     overrides = flatten(container(cfg.params) or {})
-    if cfg.steps is not None:
-        overrides["steps"] = cfg.steps
+    overrides.update(horizon_override(cfg))
     try:
         check_settings(cfg)
         check_writable(out_dir, cfg.overwrite)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 from omegaconf import DictConfig
 
-from .plan import check_settings, container, design_spec, flatten
+from .plan import check_settings, container, design_spec, flatten, horizon_override
 
 log = logging.getLogger("escalate")
 
@@ -47,7 +47,7 @@ def run_job(cfg: DictConfig, out_dir: Path, *, job: int = 0, scenario: str, over
     try:
         check_settings(cfg)
         design = design_from_config(spec)
-        points = ScenarioPoints(scenario, {**params, **({"steps": cfg.steps} if cfg.steps is not None else {})})
+        points = ScenarioPoints(scenario, {**params, **horizon_override(cfg)})
     except (ScenarioError, DesignError, ValueError) as err:
         clear_job(out_dir)
         info.update(status="failed", error=error_text(err), wall_time_s=time.perf_counter() - started)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .layout import (N_ACTION_PARAMS, N_EVENT_CODES, N_EVENT_VALUES, N_FACTION_PARAMS, N_LEADER_PARAMS,
-                     N_STATE_FLAGS, N_STATE_PARAMS, OPS, T_CAPITAL, T_COMMITMENT, T_DEPLOY_THRESHOLD, T_GRIEVANCE,
-                     T_GUARANTEE, T_GUARANTEE_BASE, T_LEVEL, T_RESOLVE, T_SUPPORT, Params)
+from .layout import (N_ACTION_PARAMS, N_EVENT_CODES, N_EVENT_VALUES, N_FACTION_PARAMS, N_LADDER, N_LEADER_PARAMS,
+                     N_STATE_FLAGS, N_STATE_PARAMS, OPS, T_CAPITAL, T_CEASEFIRE, T_COMMITMENT, T_DEPLOY_THRESHOLD,
+                     T_GRIEVANCE, T_GUARANTEE, T_GUARANTEE_BASE, T_LEVEL, T_PLEDGED, T_RESOLVE, T_SUPPORT, Params)
 from .scenario import Scenario
 
 
@@ -17,20 +17,50 @@ def _i64(values) -> np.ndarray:
     return np.ascontiguousarray(values, dtype=np.int64)
 
 
-def _event_code(scenario: Scenario, target: str) -> tuple[int, int]:
+_TARGET_CODES = {
+    ("states", "x"): T_LEVEL, ("states", "grievance"): T_GRIEVANCE,
+    ("states", "commitment"): T_COMMITMENT, ("states", "deploy_threshold"): T_DEPLOY_THRESHOLD,
+    ("leaders", "resolve"): T_RESOLVE, ("leaders", "political_capital"): T_CAPITAL, ("leaders", "pledged"): T_PLEDGED,
+    ("factions", "support"): T_SUPPORT,
+    ("domestic", "guarantee"): T_GUARANTEE, ("domestic", "guarantee_base"): T_GUARANTEE_BASE,
+    ("crisis", "ceasefire"): T_CEASEFIRE,
+}
+
+
+def event_targets(scenario: Scenario, target: str) -> list[tuple[int, int, str]]:
+    """What a validated event ``target`` addresses: ``(code, index, actor id)`` per value it changes.
+
+    ``states.*.coalition.commitment`` addresses every coalition member, each drawn apart;
+    the actor id is the state the change belongs to (domestic politics: the guarantor).
+    """
     parts = target.split(".")
-    if parts[0] == "domestic":
-        return (T_GUARANTEE if parts[1] == "guarantee" else T_GUARANTEE_BASE), 0
-    group = getattr(scenario, parts[0])
-    index = [r.id for r in group].index(parts[1])
-    attr = parts[-1]
-    codes = {
-        ("states", "x"): T_LEVEL, ("states", "grievance"): T_GRIEVANCE,
-        ("states", "commitment"): T_COMMITMENT, ("states", "deploy_threshold"): T_DEPLOY_THRESHOLD,
-        ("leaders", "resolve"): T_RESOLVE, ("leaders", "political_capital"): T_CAPITAL,
-        ("factions", "support"): T_SUPPORT,
-    }
-    return codes[(parts[0], attr)], index
+    if parts[0] in ("domestic", "crisis"):
+        actor = scenario.roles.guarantor if parts[0] == "domestic" else scenario.roles.adversary
+        return [(_TARGET_CODES[(parts[0], parts[1])], 0, actor)]
+    code = _TARGET_CODES[(parts[0], parts[-1])]
+    if parts[1] == "*":
+        return [(code, scenario.index(m), m) for m in scenario.members]
+    index = [r.id for r in getattr(scenario, parts[0])].index(parts[1])
+    if parts[0] == "states":
+        return [(code, index, parts[1])]
+    if parts[0] == "leaders":
+        return [(code, index, scenario.leaders[index].state)]
+    return [(code, index, scenario.roles.guarantor)]  # factions are the guarantor's
+
+
+def expanded_events(scenario: Scenario) -> list[tuple[int, object, int, int, str]]:
+    """Every value an event changes, in scenario order: ``(id, event, code, index, actor)``.
+
+    ``id`` numbers the expanded list: it keys the event's random draw and its ``fired`` flag.
+    An event after the horizon does not happen (a shortened horizon keeps a scenario valid).
+    """
+    rows = []
+    for ev in scenario.events:
+        if ev.week > scenario.horizon:
+            continue
+        for code, index, actor in event_targets(scenario, ev.target):
+            rows.append((len(rows), ev, code, index, actor))
+    return rows
 
 
 def _by(keys: list[int], n_groups: int) -> tuple[np.ndarray, np.ndarray]:
@@ -53,8 +83,8 @@ def compile_params(s: Scenario) -> Params:
     idx = {a: i for i, a in enumerate(ids)}
     states = s.states
     members = [st.coalition for st in states]
-    neutral = dict(commitment0=0.0, deploy_threshold=1.0, withdraw_threshold=0.0,
-                   us_dependence=0.0, domestic_cost=0.0, bias=0.0)
+    neutral = dict(commitment0=0.0, deploy_threshold=1.0, withdraw_threshold=0.0, us_dependence=0.0,
+                   domestic_cost=0.0, bias=0.0, guarantee_required=0.0, autonomy=0.0, threat_exposure=0.0)
 
     def member_attr(name):
         return [getattr(m, name) if m is not None else neutral[name] for m in members]
@@ -70,31 +100,41 @@ def compile_params(s: Scenario) -> Params:
         target_ptr.append(len(target_idx))
     leader_of = {ld.state: li for li, ld in enumerate(s.leaders)}
     react_order, react_ptr = _by([idx[r.actor] for r in s.reactions], len(states))
-    events = [(ev, *_event_code(s, ev.target)) for ev in s.events]
-    event_order, event_ptr = _by([ev.week for ev in s.events], s.steps + 1)
-    events = [events[e] + (e,) for e in event_order]
+    expanded = expanded_events(s)
+    event_order, event_ptr = _by([ev.week for _, ev, _, _, _ in expanded], s.horizon + 1)
+    events = [expanded[e] for e in event_order]
     d, c, m, o = s.domestic, s.coalition, s.mechanisms, s.outcomes
+    adversary_groups = set(states[idx[s.roles.adversary]].groups)
+    aligned = [a != s.roles.adversary and bool(adversary_groups & set(st.groups)) for a, st in zip(ids, states)]
+    dyad = o.deescalation_actors or (s.roles.adversary, s.roles.coalition_lead)
+    kinetic = [r for r, rung in enumerate(s.ladder) if rung.kinetic]
+    cap_g, cap_a = states[idx[s.roles.guarantor]].capability, states[idx[s.roles.adversary]].capability
+    balance = cap_g / (cap_g + cap_a) if cap_g + cap_a > 0 else 0.0
     return Params(
         n_states=len(states), n_leaders=len(s.leaders), n_factions=len(s.factions),
         n_actions=len(s.actions), n_rungs=len(s.ladder), n_members=sum(x is not None for x in members),
-        steps=s.steps, dt=float(s.dt), commitment_decay=float(s.decisions.commitment_decay),
+        steps=s.steps, dt=float(s.dt), steps_per_week=s.steps_per_week, commitment_decay=float(s.decisions.commitment_decay),
         divergence_level=float(o.divergence_level),
         threat_scale=float(s.ladder[o.clash_rung].threshold or 1.0),
-        mechanisms=_i64([m.reaction, m.decisions and bool(s.leaders), m.coalition, m.domestic, m.events]),
+        mechanisms=_i64([m.reaction, m.decisions and bool(s.leaders), m.coalition, m.domestic, m.events,
+                         m.deterrence, m.alignment]),
         state=_f64([
             [st.x0 for st in states], [st.fatigue for st in states], [st.grievance for st in states],
             [st.noise for st in states], [st.provocation for st in states], [st.capability for st in states],
             [st.exposure for st in states], member_attr("commitment0"), member_attr("deploy_threshold"),
             member_attr("withdraw_threshold"), member_attr("us_dependence"), member_attr("domestic_cost"),
-            member_attr("bias"),
+            member_attr("bias"), member_attr("guarantee_required"), member_attr("autonomy"),
+            member_attr("threat_exposure"),
         ]).reshape(N_STATE_PARAMS, len(states)),
         state_flag=_i64([[x is not None for x in members],
-                         [not o.ladder_actors or a in o.ladder_actors for a in ids]]).reshape(N_STATE_FLAGS, len(states)),
+                         [not o.ladder_actors or a in o.ladder_actors for a in ids],
+                         [a in dyad for a in ids], aligned]).reshape(N_STATE_FLAGS, len(states)),
         members=_i64([i for i, x in enumerate(members) if x is not None]),
         react_ptr=react_ptr,
         react_src=_i64([idx[s.reactions[r].responds_to] for r in react_order]),
         react_k=_f64([s.reactions[r].k for r in react_order]),
-        ladder=_f64([[r.threshold for r in s.ladder], [r.risk for r in s.ladder]]),
+        ladder=_f64([[r.threshold for r in s.ladder], [r.risk for r in s.ladder], [r.deployed_risk for r in s.ladder],
+                     [float(r.kinetic) for r in s.ladder]]).reshape(N_LADDER, len(s.ladder)),
         leader=_f64([[ld.rationality for ld in s.leaders], [ld.resolve for ld in s.leaders],
                      [ld.risk_aversion for ld in s.leaders], [ld.audience_cost for ld in s.leaders],
                      [ld.political_capital for ld in s.leaders]]).reshape(N_LEADER_PARAMS, len(s.leaders)),
@@ -102,23 +142,27 @@ def compile_params(s: Scenario) -> Params:
         action_mask=mask, target_ptr=_i64(target_ptr), target_idx=_i64(target_idx),
         action=_f64([[a.delta for a in s.actions], [a.cost for a in s.actions], [a.pledge for a in s.actions],
                      [a.pressure for a in s.actions], [a.goldstein for a in s.actions],
-                     [float(a.backdown) for a in s.actions], [float(a.kinetic) for a in s.actions]]
+                     [float(a.backdown) for a in s.actions], [float(a.kinetic) for a in s.actions],
+                     [a.support_shift for a in s.actions], [float(a.ceasefire) for a in s.actions]]
                     ).reshape(N_ACTION_PARAMS, len(s.actions)),
         faction=_f64([[f.weight for f in s.factions], [f.support for f in s.factions],
-                      [f.threat_response for f in s.factions], [f.noise for f in s.factions]]
+                      [f.threat_response for f in s.factions], [f.noise for f in s.factions],
+                      [f.resolution_response for f in s.factions]]
                      ).reshape(N_FACTION_PARAMS, len(s.factions)),
         coalition=_f64([c.rate, c.noise, c.guarantee_weight, c.lead_weight, c.peer_weight, c.threat_weight,
                         c.cost_weight, c.deploy_push,
-                        sum(st.capability for st in states if st.coalition is not None)]),
+                        sum(st.capability for st in states if st.coalition is not None), c.autonomy_weight,
+                        float(c.requires_ceasefire)]),
         domestic=_f64([d.guarantee0, d.guarantee_base, d.guarantee_rate, d.capital_weight, d.agenda_gain,
-                       d.fissure_cost, d.escalation_cost, d.action_cost_weight, d.capital_noise]),
+                       d.fissure_cost, d.escalation_cost, d.action_cost_weight, d.capital_noise, d.support_weight]),
+        crisis=_f64([s.deterrence.drift, s.deterrence.action_cost, balance, s.alignment.weight, float(sum(aligned))]),
         roles=_i64([idx[s.roles.adversary], idx[s.roles.guarantor], idx[s.roles.coalition_lead],
                     leader_of.get(s.roles.adversary, -1), leader_of.get(s.roles.guarantor, -1),
-                    o.clash_rung, o.deescalation_rung]),
+                    o.clash_rung, o.deescalation_rung, kinetic[0] if kinetic else len(s.ladder)]),
         event_ptr=event_ptr,
-        event_code=_i64([[code for _, code, _, _ in events], [i for _, _, i, _ in events],
-                         [OPS[e.op] for e, _, _, _ in events], [e for _, _, _, e in events]]
+        event_code=_i64([[code for _, _, code, _, _ in events], [i for _, _, _, i, _ in events],
+                         [OPS[ev.op] for _, ev, _, _, _ in events], [e for e, _, _, _, _ in events]]
                         ).reshape(N_EVENT_CODES, len(events)),
-        event_value=_f64([[e.value for e, _, _, _ in events], [e.probability for e, _, _, _ in events]]
+        event_value=_f64([[ev.value for _, ev, _, _, _ in events], [ev.probability for _, ev, _, _, _ in events]]
                          ).reshape(N_EVENT_VALUES, len(events)),
     )

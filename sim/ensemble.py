@@ -11,6 +11,7 @@ import pandas as pd
 from . import checks
 from .arrays import compile_params
 from .ensemble_kernel import LEVEL_BINS, UNIT_BINS, run_replicates
+from .layout import CLASH_CAUSES, Counts, Summaries
 from .scenario import Scenario
 from .simulate import check_scenario, check_seed
 
@@ -80,8 +81,8 @@ class EnsembleResult:
 
 
 def _allocate(p, slots: int, n_bins: int):
-    weeks = p.steps + 1
-    return dict(
+    weeks = p.steps // p.steps_per_week + 1
+    return Counts(
         level_hist=np.zeros((slots, weeks, p.n_states, n_bins + 2), np.int64),
         rung_occ=np.zeros((slots, weeks, p.n_states, p.n_rungs), np.int64),
         deployed_dist=np.zeros((slots, weeks, p.n_members + 1), np.int64),
@@ -107,8 +108,6 @@ def run_ensemble(scenario: Scenario, replicates: int, seed: int, *, threads: int
     checks.integer("batch", batch, 1)
     checks.flag("progress", progress)
     p = compile_params(scenario)
-    if p.n_rungs > 128:
-        raise ValueError(f"the ensemble's rung columns are int8: at most 128 rungs, got {p.n_rungs}")
     old_threads = numba.get_num_threads()
     if threads is not None:
         numba.set_num_threads(threads)
@@ -116,16 +115,14 @@ def run_ensemble(scenario: Scenario, replicates: int, seed: int, *, threads: int
         slots = numba.get_num_threads()
         acc = _allocate(p, slots, LEVEL_BINS)
         hist_max = float(scenario.ladder[-1].threshold) * 1.25
-        summary = _Summaries(replicates, p.n_rungs)
+        summary = _new_summaries(replicates, p.n_rungs)
         bar = _progress(replicates, progress, scenario.name)
         start = time.perf_counter()
         for first in range(0, replicates, batch):
             count = min(batch, replicates - first)
             # threads take chunks one at a time: one slowed by other work on the machine holds up no one
             with numba.parallel_chunksize(1):
-                run_replicates(p, int(seed), first, count, hist_max, acc["level_hist"], acc["rung_occ"],
-                               acc["deployed_dist"], acc["commit_fp"], acc["deployed_member"], acc["unit_hist"],
-                               acc["unit_fp"], *summary.columns())
+                run_replicates(p, int(seed), first, count, hist_max, acc, summary)
             if bar is not None:
                 bar.update(count)
         wall = time.perf_counter() - start
@@ -134,9 +131,9 @@ def run_ensemble(scenario: Scenario, replicates: int, seed: int, *, threads: int
         used_threads = numba.get_num_threads()
     finally:
         numba.set_num_threads(old_threads)
-    counts = WeeklyCounts(hist_max=hist_max, **{k: v.sum(axis=0) for k, v in acc.items()})
+    counts = WeeklyCounts(hist_max=hist_max, **{k: v.sum(axis=0) for k, v in acc._asdict().items()})
     return EnsembleResult(scenario=scenario, seed=int(seed), replicates=int(replicates),
-                          summary=summary.frame(scenario), counts=counts, wall_time=wall, threads=used_threads)
+                          summary=_frame(summary, scenario), counts=counts, wall_time=wall, threads=used_threads)
 
 
 def _progress(total: int, enabled: bool, name: str):
@@ -146,41 +143,38 @@ def _progress(total: int, enabled: bool, name: str):
     return tqdm(total=total, desc=f"{name}", unit="rep", unit_scale=True, dynamic_ncols=True)
 
 
-class _Summaries:
-    """Per-replicate outcome columns in their final dtypes; the kernel writes row ``r`` for replicate ``r``."""
+def _new_summaries(n: int, n_rungs: int) -> Summaries:
+    """Per-replicate outcome columns in their final dtypes: weeks and counts int32 (the horizon is at most
+    ``sim.scenario.MAX_HORIZON`` weeks), rungs int8 (at most ``MAX_RUNGS``)."""
+    weeks = lambda: np.zeros(n, np.int32)  # noqa: E731
+    return Summaries(
+        max_rung=np.zeros(n, np.int8), max_rung_adversary=np.zeros(n, np.int8),
+        first_week=np.zeros((n_rungs, n), np.int32),  # one contiguous column per rung
+        clash_week=weeks(), clash_cause=np.zeros(n, np.int8), deployed_peak=weeks(), deployed_final=weeks(),
+        guarantee_final=np.zeros(n), capital_final=np.zeros(n), diverged=np.zeros(n, np.bool_),
+        diverged_week=weeks(), deescalated=np.zeros(n, np.bool_), ceasefire_week=weeks(),
+    )
 
-    def __init__(self, n: int, n_rungs: int):
-        self.max_rung = np.zeros(n, np.int8)
-        self.max_rung_adversary = np.zeros(n, np.int8)
-        self.first_week = np.zeros((n_rungs, n), np.int16)  # one contiguous column per rung
-        self.clash_week = np.zeros(n, np.int16)
-        self.deployed_peak = np.zeros(n, np.int16)
-        self.deployed_final = np.zeros(n, np.int16)
-        self.guarantee_final = np.zeros(n)
-        self.capital_final = np.zeros(n)
-        self.diverged = np.zeros(n, np.bool_)
-        self.deescalated = np.zeros(n, np.bool_)
 
-    def columns(self) -> tuple:
-        return (self.max_rung, self.max_rung_adversary, self.first_week, self.clash_week, self.deployed_peak,
-                self.deployed_final, self.guarantee_final, self.capital_final, self.diverged, self.deescalated)
-
-    def frame(self, scenario: Scenario) -> pd.DataFrame:
-        n = self.max_rung.shape[0]
-        columns = {
-            "replicate": np.arange(n, dtype=np.int64),
-            "max_rung": self.max_rung,
-            f"max_rung_{scenario.roles.adversary}": self.max_rung_adversary,
-            "clash": self.clash_week >= 0,
-            "clash_week": self.clash_week,
-            "deployed_peak": self.deployed_peak,
-            "deployed_final": self.deployed_final,
-            "us_guarantee_final": self.guarantee_final,
-            "us_capital_final": self.capital_final,
-            "deescalated": self.deescalated,
-            "diverged": self.diverged,
-        }
-        for r in range(self.first_week.shape[0]):
-            columns[f"first_week_rung_{r}"] = self.first_week[r]
-        # the columns already have their final dtypes: no copy of a possibly very long table
-        return pd.DataFrame(columns, copy=False)
+def _frame(out: Summaries, scenario: Scenario) -> pd.DataFrame:
+    n = out.max_rung.shape[0]
+    columns = {
+        "replicate": np.arange(n, dtype=np.int64),
+        "max_rung": out.max_rung,
+        f"max_rung_{scenario.roles.adversary}": out.max_rung_adversary,
+        "clash": out.clash_week >= 0,
+        "clash_week": out.clash_week,
+        "clash_cause": pd.Categorical.from_codes(out.clash_cause, categories=list(CLASH_CAUSES)),
+        "deployed_peak": out.deployed_peak,
+        "deployed_final": out.deployed_final,
+        "us_guarantee_final": out.guarantee_final,
+        "us_capital_final": out.capital_final,
+        "deescalated": out.deescalated,
+        "ceasefire_week": out.ceasefire_week,
+        "diverged": out.diverged,
+        "diverged_week": out.diverged_week,
+    }
+    for r in range(out.first_week.shape[0]):
+        columns[f"first_week_rung_{r}"] = out.first_week[r]
+    # the columns already have their final dtypes: no copy of a possibly very long table
+    return pd.DataFrame(columns, copy=False)

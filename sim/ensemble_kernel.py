@@ -7,6 +7,9 @@ the slots gives the same numbers on any number of threads and whichever thread
 ran which chunk. Means of values in [0, 1] are accumulated in fixed point
 (``round(v * 2**32)``) for the same reason.
 
+Statistics are taken at whole weeks only (every ``steps_per_week`` steps), so the
+tables are per week whatever ``dt`` is.
+
 A chunk of replicates is one call of :func:`run_chunk`, into which the whole
 weekly step is inlined, compiled without reference counting (sim.kernel): inside
 it, nothing but arithmetic on the workspace and the thread's counts.
@@ -18,8 +21,8 @@ from numba import njit, prange
 from . import rng
 from .kernel import INLINE, NO_REFCOUNT, begin_replicate, new_workspace, step_replicate
 from .layout import (CAPITAL, COMMITMENT, DEPLOYED, GUARANTEE, LEVEL, MAX_RUNG_ACTOR, R_ADVERSARY,
-                     R_GUARANTOR_LEADER, RUNG, S_CLASH_WEEK, S_DEESCALATED, S_DEPLOYED, S_DEPLOYED_PEAK,
-                     S_DIVERGED, S_MAX_RUNG)
+                     R_GUARANTOR_LEADER, RUNG, S_CEASEFIRE_WEEK, S_CLASH_CAUSE, S_CLASH_WEEK, S_DEESCALATED,
+                     S_DEPLOYED, S_DEPLOYED_PEAK, S_DIVERGED, S_DIVERGED_WEEK, S_MAX_RUNG, Counts)
 
 FIXED_POINT = 4294967296.0  # 2**32
 UNIT_BINS = 100  # histogram bins of guarantee credibility and political capital on [0, 1]
@@ -56,8 +59,8 @@ def _guarantor_capital(p, ws):
 
 
 @njit(**INLINE)
-def _accumulate(p, ws, week, marks, row, hist_max, deployed_dist, commit_fp, deployed_member, unit_hist, unit_fp):
-    """Add week ``week`` of the chunk's replicate ``row`` to this thread's counts.
+def _accumulate(p, ws, week, marks, row, hist_max, counts):
+    """Add week ``week`` of the chunk's replicate ``row`` to this thread's ``counts``.
 
     Each state's level bin and rung go to ``marks`` first and are counted when the
     buffer is full (:func:`_tally`): the level histogram is megabytes, and counting
@@ -69,21 +72,21 @@ def _accumulate(p, ws, week, marks, row, hist_max, deployed_dist, commit_fp, dep
         marks[1, row, week, i] = ws.state_int[RUNG, i]
     for q in range(p.members.shape[0]):
         j = np.uint64(p.members[q])
-        commit_fp[week, j] += _fixed_point(ws.state[COMMITMENT, j])
-        deployed_member[week, j] += ws.state_int[DEPLOYED, j]
-    deployed_dist[week, ws.status[S_DEPLOYED]] += 1
+        counts.commit_fp[week, j] += _fixed_point(ws.state[COMMITMENT, j])
+        counts.deployed_member[week, j] += ws.state_int[DEPLOYED, j]
+    counts.deployed_dist[week, ws.status[S_DEPLOYED]] += 1
     g = ws.us[GUARANTEE]
     cap = _guarantor_capital(p, ws)
-    unit_hist[week, 0, _unit_bin(g)] += 1
-    unit_hist[week, 1, _unit_bin(cap)] += 1
-    unit_fp[week, 0] += _fixed_point(g)
-    unit_fp[week, 1] += _fixed_point(cap)
+    counts.unit_hist[week, 0, _unit_bin(g)] += 1
+    counts.unit_hist[week, 1, _unit_bin(cap)] += 1
+    counts.unit_fp[week, 0] += _fixed_point(g)
+    counts.unit_fp[week, 1] += _fixed_point(cap)
 
 
 @njit(cache=True)
 def marked_replicates(p):
     """Replicates whose marks fit MARK_BYTES (at least one, at most a chunk)."""
-    per_replicate = 2 * (p.steps + 1) * max(p.n_states, 1)
+    per_replicate = 2 * (p.steps // p.steps_per_week + 1) * max(p.n_states, 1)
     return max(1, min(CHUNK, MARK_BYTES // per_replicate))
 
 
@@ -97,58 +100,63 @@ def _tally(marks, count, level_hist, rung_occ):
                 rung_occ[week, i, marks[1, row, week, i]] += 1
 
 
+@njit(**INLINE)
+def _summarise(p, ws, rep, out):
+    """Row ``rep`` of the summary columns ``out`` (sim.layout.Summaries)."""
+    out.max_rung[rep] = ws.status[S_MAX_RUNG]
+    out.max_rung_adversary[rep] = ws.state_int[MAX_RUNG_ACTOR, p.roles[R_ADVERSARY]]
+    for r in range(p.n_rungs):
+        out.first_week[r, rep] = ws.first_week[r]
+    out.clash_week[rep] = ws.status[S_CLASH_WEEK]
+    out.clash_cause[rep] = ws.status[S_CLASH_CAUSE]
+    out.deployed_peak[rep] = ws.status[S_DEPLOYED_PEAK]
+    out.deployed_final[rep] = ws.status[S_DEPLOYED]
+    out.guarantee_final[rep] = ws.us[GUARANTEE]
+    out.capital_final[rep] = _guarantor_capital(p, ws)
+    out.diverged[rep] = ws.status[S_DIVERGED] != 0
+    out.diverged_week[rep] = ws.status[S_DIVERGED_WEEK]
+    out.deescalated[rep] = ws.status[S_DEESCALATED] != 0
+    out.ceasefire_week[rep] = ws.status[S_CEASEFIRE_WEEK]
+
+
 @njit(**NO_REFCOUNT)
-def run_chunk(p, ws, marks, seed, first, count, hist_max, level_hist, rung_occ, deployed_dist, commit_fp,
-              deployed_member, unit_hist, unit_fp, max_rung, max_rung_adversary, first_week, clash_week,
-              deployed_peak, deployed_final, guarantee_final, capital_final, diverged, deescalated):
+def run_chunk(p, ws, marks, seed, first, count, hist_max, counts, out):
     """Replicates ``first .. first + count - 1``: counts into one thread's slot, summaries into their rows.
 
     ``ws`` and ``marks`` (uint8, ``(2, rows, weeks, n_states)``) are this chunk's scratch.
     """
-    adversary = p.roles[R_ADVERSARY]
     rows = marks.shape[1]
+    per_week = p.steps_per_week
     for done in range(count):
         rep = first + done
         row = done % rows
         key = rng.replicate_key(seed, rep)
         begin_replicate(p, ws, key)
-        _accumulate(p, ws, 0, marks, row, hist_max, deployed_dist, commit_fp, deployed_member, unit_hist, unit_fp)
+        _accumulate(p, ws, 0, marks, row, hist_max, counts)
         for t in range(p.steps):
             step_replicate(p, ws, t, key)
-            _accumulate(p, ws, t + 1, marks, row, hist_max, deployed_dist, commit_fp, deployed_member, unit_hist,
-                        unit_fp)
-        max_rung[rep] = ws.status[S_MAX_RUNG]
-        max_rung_adversary[rep] = ws.state_int[MAX_RUNG_ACTOR, adversary]
-        for r in range(p.n_rungs):
-            first_week[r, rep] = ws.first_week[r]
-        clash_week[rep] = ws.status[S_CLASH_WEEK]
-        deployed_peak[rep] = ws.status[S_DEPLOYED_PEAK]
-        deployed_final[rep] = ws.status[S_DEPLOYED]
-        guarantee_final[rep] = ws.us[GUARANTEE]
-        capital_final[rep] = _guarantor_capital(p, ws)
-        diverged[rep] = ws.status[S_DIVERGED] != 0
-        deescalated[rep] = ws.status[S_DEESCALATED] != 0
+            if (t + 1) % per_week == 0:
+                _accumulate(p, ws, (t + 1) // per_week, marks, row, hist_max, counts)
+        _summarise(p, ws, rep, out)
         if row == rows - 1 or done == count - 1:
-            _tally(marks, row + 1, level_hist, rung_occ)
+            _tally(marks, row + 1, counts.level_hist, counts.rung_occ)
 
 
 @njit(cache=True, parallel=True)
-def run_replicates(p, seed, first, count, hist_max, level_hist, rung_occ, deployed_dist, commit_fp,
-                   deployed_member, unit_hist, unit_fp, max_rung, max_rung_adversary, first_week,
-                   clash_week, deployed_peak, deployed_final, guarantee_final, capital_final,
-                   diverged, deescalated):
-    """Run replicates ``first .. first + count - 1`` in chunks; their summaries go to the same rows.
+def run_replicates(p, seed, first, count, hist_max, counts, out):
+    """Run replicates ``first .. first + count - 1`` in chunks; their summaries go to the same rows of ``out``.
 
-    Counts go to slot ``numba.get_thread_id()`` of each accumulator (leading axis).
+    Counts go to slot ``numba.get_thread_id()`` of each accumulator in ``counts`` (leading axis).
     """
     n_chunks = (count + CHUNK - 1) // CHUNK
+    weeks = p.steps // p.steps_per_week + 1
     for c in prange(n_chunks):
         # int64 arguments whatever type prange gives c: one compiled run_chunk for every caller
         start = np.int64(first) + np.int64(c) * CHUNK
         size = min(np.int64(CHUNK), np.int64(first) + np.int64(count) - start)
         slot = numba.get_thread_id()
-        marks = np.empty((2, marked_replicates(p), p.steps + 1, p.n_states), np.uint8)
-        run_chunk(p, new_workspace(p), marks, seed, start, size, hist_max, level_hist[slot], rung_occ[slot],
-                  deployed_dist[slot], commit_fp[slot], deployed_member[slot], unit_hist[slot], unit_fp[slot],
-                  max_rung, max_rung_adversary, first_week, clash_week, deployed_peak, deployed_final,
-                  guarantee_final, capital_final, diverged, deescalated)
+        marks = np.empty((2, marked_replicates(p), weeks, p.n_states), np.uint8)
+        mine = Counts(counts.level_hist[slot], counts.rung_occ[slot], counts.deployed_dist[slot],
+                      counts.commit_fp[slot], counts.deployed_member[slot], counts.unit_hist[slot],
+                      counts.unit_fp[slot])
+        run_chunk(p, new_workspace(p), marks, seed, start, size, hist_max, mine, out)

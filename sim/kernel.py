@@ -1,8 +1,11 @@
 """The Numba kernel: one weekly step of every mechanism (docs/model.md, "Details").
 
-One step ``t`` takes the state of week ``t`` to week ``t + 1`` in fixed phases:
-decisions -> reaction core -> coalition -> US domestic politics -> events of
-week ``t + 1`` -> outcomes. Phases read what earlier phases wrote; within a
+One step ``t`` takes the state at time ``t dt`` to ``(t + 1) dt`` (weeks) in fixed
+phases: decisions (at the first step of each week only: leaders decide weekly
+whatever ``dt`` is) -> reaction core -> coalition -> US domestic politics ->
+events (at week boundaries) -> outcomes. Every rate is per week and enters times
+``dt``; every weekly probability p enters as ``1 - (1 - p)**dt``; weekly pledges
+and decisions happen once a week; every recorded week is a week. Phases read what earlier phases wrote; within a
 phase every actor reads the same start-of-phase values, so the result does not
 depend on the order agents are visited in.
 
@@ -39,22 +42,8 @@ import numpy as np
 from numba import njit
 
 from . import rng
-from .layout import (ANGLE_BUCKETS, AUDIENCE_COST, A_BACKDOWN, A_COST, A_DELTA, A_KINETIC, A_PLEDGE, A_PRESSURE,
-                     BUCKET, BY_ANGLE, CAPABILITY, CAPITAL, CAPITAL0, COHESION, COMMITMENT, COMMITMENT0, C_DEPLOY_PUSH,
-                     C_MEMBER_CAPABILITY, C_NOISE, C_RATE, C_W_COST, C_W_GUARANTEE, C_W_LEAD, C_W_PEER, C_W_THREAT,
-                     DEPLOYED, DEPLOY_THRESHOLD, DEPLOY_THRESHOLD0, DOMESTIC_COST, DRAWN, DRIFT, D_ACTION_COST_WEIGHT,
-                     D_AGENDA_GAIN, D_CAPITAL_NOISE, D_CAPITAL_WEIGHT, D_ESCALATION_COST, D_FISSURE_COST,
-                     D_GUARANTEE0, D_GUARANTEE_BASE0, D_GUARANTEE_RATE, EXPOSURE, E_ID, E_INDEX, E_OP, E_PROB,
-                     E_TARGET, E_VALUE, FATIGUE, FA_NOISE, FA_SUPPORT0, FA_THREAT_RESPONSE, FA_WEIGHT, F_LADDER_ACTOR,
-                     GRIEVANCE, GRIEVANCE0, GUARANTEE, GUARANTEE_BASE, LEVEL, L_RISK, L_THRESHOLD, MAX_RUNG_ACTOR,
-                     MEMBER_BIAS, M_COALITION, M_DECISIONS, M_DOMESTIC, M_EVENTS, M_REACTION, NOISE, N_DRAWS,
-                     N_LEADER_VARS, N_QUEUE, N_SCRATCH, N_STATE_INTS, N_STATE_VARS, N_STATUS, N_US_VARS, PLEDGED,
-                     PROVOCATION, PUSH, RATIONALITY, RESOLVE, RESOLVE0, RISK_AVERSION, RUNG, R_ADVERSARY,
-                     R_ADVERSARY_LEADER, R_CLASH_RUNG, R_COALITION_LEAD, R_DEESCALATION_RUNG, R_GUARANTOR,
-                     R_GUARANTOR_LEADER, S_CLASH_WEEK, S_DEESCALATED, S_DEPLOYED, S_DEPLOYED_PEAK, S_DIVERGED,
-                     S_MAX_RUNG, TARGET, T_CAPITAL, T_COMMITMENT, T_DEPLOY_THRESHOLD, T_GRIEVANCE, T_GUARANTEE,
-                     T_LEVEL, T_RESOLVE, T_SUPPORT, U1, U2, US_DEPENDENCE, UTILITY, WEIGHT, WITHDRAW_THRESHOLD,
-                     Workspace, X0)
+from .layout import *  # noqa: F401,F403  (the row constants of sim.layout)
+from .layout import Workspace
 
 # ``_nrt`` is Numba's own switch for its reference-counting runtime (see the module docstring).
 NO_REFCOUNT = dict(cache=True, _nrt=False)
@@ -70,7 +59,7 @@ def new_workspace(p):
         np.zeros((N_LEADER_VARS, p.n_leaders)), np.zeros(p.n_leaders, np.int64),
         np.zeros((N_SCRATCH, max(p.n_actions, 1))), np.zeros((N_DRAWS, n)), np.zeros((N_QUEUE, n), np.int64),
         np.zeros(ANGLE_BUCKETS + 1, np.int64), np.zeros(p.n_factions), np.zeros(N_US_VARS),
-        np.zeros(p.n_rungs, np.int64), np.zeros(N_STATUS, np.int64),
+        np.zeros(p.n_rungs, np.int64), np.zeros(N_STATUS, np.int64), np.zeros(max(p.event_code.shape[1], 1), np.int64),
     )
 
 
@@ -103,6 +92,12 @@ def _clip01(v):
     return min(1.0, max(0.0, v))
 
 
+@njit(cache=True)
+def week_of(step, steps_per_week):
+    """The week a step ends in: ``ceil(step / steps_per_week)``."""
+    return (step + steps_per_week - 1) // steps_per_week
+
+
 # --- one replicate: the Mesa path and sim.simulate ------------------------------------
 
 @njit(**NO_REFCOUNT)
@@ -113,29 +108,26 @@ def init_workspace(p, ws, seed, replicate):
 
 @njit(**NO_REFCOUNT)
 def choose_actions(p, ws, t, seed, replicate):
-    """Each leader picks an action by quantal response; writes ``ws.choice``."""
-    decide(p, ws, rng.chain(rng.replicate_key(seed, replicate), t))
+    """Each leader picks an action by quantal response; writes ``ws.choice``. Called at the first step of a week."""
+    _choose_actions(p, ws, rng.chain(rng.replicate_key(seed, replicate), t))
 
 
 @njit(**NO_REFCOUNT)
 def advance(p, ws, t, seed, replicate):
-    """Apply the chosen actions and every other mechanism; ends at week t + 1."""
+    """Apply the chosen actions and every other mechanism: from step ``t`` to ``t + 1``."""
     key = rng.replicate_key(seed, replicate)
-    advance_week(p, ws, t, rng.chain(key, t), key)
+    _advance(p, ws, t, rng.chain(key, t), key)
 
 
 @njit(**NO_REFCOUNT)
 def step(p, ws, t, seed, replicate):
-    """Advance one replicate from week ``t`` to week ``t + 1``."""
-    if ws.status[S_DIVERGED]:
-        return
-    choose_actions(p, ws, t, seed, replicate)
-    advance(p, ws, t, seed, replicate)
+    """Advance one replicate from step ``t`` to step ``t + 1``."""
+    step_replicate(p, ws, t, rng.replicate_key(seed, replicate))
 
 
 @njit(cache=True)
 def run_trajectory(p, seed, replicate, out_x):
-    """One replicate; writes levels of weeks 0..steps into ``out_x`` (steps + 1, n_states)."""
+    """One replicate; writes levels of steps 0..steps into ``out_x`` (steps + 1, n_states)."""
     ws = new_workspace(p)
     init_workspace(p, ws, seed, replicate)
     out_x[0, :] = ws.state[LEVEL, :]
@@ -150,6 +142,7 @@ def run_trajectory(p, seed, replicate, out_x):
 @njit(**NO_REFCOUNT)
 def begin_replicate(p, ws, key):
     """Week 0: initial values, week-0 events, deployments, outcomes."""
+    kinetic_rung = p.roles[R_KINETIC_RUNG]
     for i in range(p.n_states):
         ws.state[LEVEL, i] = p.state[X0, i]
         ws.state[GRIEVANCE, i] = p.state[GRIEVANCE0, i]
@@ -159,6 +152,8 @@ def begin_replicate(p, ws, key):
         ws.state[PUSH, i] = 0.0
         ws.state_int[DEPLOYED, i] = 0
         ws.state_int[RUNG, i] = 0
+        # a state that starts on a rung that takes force (Ukraine at war) has used force
+        ws.state_int[STRUCK, i] = 1 if rung_of(p.ladder[L_THRESHOLD], p.state[X0, i]) >= kinetic_rung else 0
     for li in range(p.n_leaders):
         ws.leader[RESOLVE, li] = p.leader[RESOLVE0, li]
         ws.leader[CAPITAL, li] = p.leader[CAPITAL0, li]
@@ -173,24 +168,16 @@ def begin_replicate(p, ws, key):
         ws.first_week[r] = -1
     for k in range(N_STATUS):
         ws.status[k] = 0
+    for e in range(ws.fired.shape[0]):
+        ws.fired[e] = 0
     ws.status[S_CLASH_WEEK] = -1
+    ws.status[S_CEASEFIRE_WEEK] = -1
+    ws.status[S_DIVERGED_WEEK] = -1
     _apply_events(p, ws, 0, key)
     _update_deployments(p, ws)
     for i in range(p.n_states):
         ws.state_int[MAX_RUNG_ACTOR, i] = 0
     _record_outcomes(p, ws, 0, key, False)
-
-
-@njit(**NO_REFCOUNT)
-def decide(p, ws, step_key):
-    """The decisions of one week; ``step_key`` is ``rng.chain(key, t)``."""
-    _choose_actions(p, ws, step_key)
-
-
-@njit(**NO_REFCOUNT)
-def advance_week(p, ws, t, step_key, key):
-    """Everything after the decisions, from week ``t`` to ``t + 1``."""
-    _advance(p, ws, t, step_key, key)
 
 
 @njit(**INLINE)
@@ -199,7 +186,8 @@ def step_replicate(p, ws, t, key):
     if ws.status[S_DIVERGED]:
         return
     step_key = rng.chain(key, t)
-    _choose_actions(p, ws, step_key)
+    if t % p.steps_per_week == 0:
+        _choose_actions(p, ws, step_key)
     _advance(p, ws, t, step_key, key)
 
 
@@ -209,7 +197,7 @@ def step_replicate(p, ws, t, key):
 def _deployed_weight(p, ws):
     """W: capability-weighted share of the coalition deployed, what provokes the adversary."""
     total = p.coalition[C_MEMBER_CAPABILITY]
-    if total <= 0.0:
+    if total <= 0.0 or not p.mechanisms[M_COALITION]:
         return 0.0
     w = 0.0
     for q in range(p.members.shape[0]):
@@ -220,42 +208,78 @@ def _deployed_weight(p, ws):
 
 
 @njit(**INLINE)
-def _perceived_pressure(p, ws, i, provoking):
-    """s_i = g_i - a_i x_i + sum_j k_ij x_j (+ v_i W): the Richardson drift at current levels."""
-    s = ws.state[GRIEVANCE, i] - p.state[FATIGUE, i] * ws.state[LEVEL, i]
-    for r in range(np.uint64(p.react_ptr[i]), np.uint64(p.react_ptr[i + 1])):
-        s += p.react_k[r] * ws.state[LEVEL, np.uint64(p.react_src[r])]
-    if p.mechanisms[M_COALITION]:
-        s += p.state[PROVOCATION, i] * provoking
+def _deterrence(p, ws):
+    """D = G cap_g / (cap_g + cap_a): the guarantee as the adversary weighs it (Huth 1988: credibility and balance)."""
+    if not p.mechanisms[M_DETERRENCE]:
+        return 0.0
+    return ws.us[GUARANTEE] * p.crisis[K_BALANCE]
+
+
+@njit(**INLINE)
+def _partner_level(p, ws):
+    """Mean level of the adversary's partners (states sharing a group with it) over the clash threshold."""
+    if not p.mechanisms[M_ALIGNMENT] or p.crisis[K_N_ALIGNED] == 0.0:
+        return 0.0
+    total = 0.0
+    for i in range(p.n_states):
+        if p.state_flag[F_ALIGNED, i]:
+            total += ws.state[LEVEL, i]
+    return total / p.crisis[K_N_ALIGNED] / p.threat_scale
+
+
+@njit(**INLINE)
+def _pressure(p, ws, i, provoking, deterrence, partners):
+    """s_i: the drift of x_i that the state itself does not choose (docs/model.md, eq. 1).
+
+    g_i - a_i x_i + sum_j k_ij x_j (reaction) + v_i W (coalition) and, for the adversary,
+    - w_D D (deterrence) + w_SCO xbar_partners / x_clash (alignment).
+    """
+    s = 0.0
+    if p.mechanisms[M_REACTION]:
+        s = ws.state[GRIEVANCE, i] - p.state[FATIGUE, i] * ws.state[LEVEL, i]
+        # reactions of i in scenario order: the same sum as a pass over all reactions
+        for r in range(np.uint64(p.react_ptr[i]), np.uint64(p.react_ptr[i + 1])):
+            s += p.react_k[r] * ws.state[LEVEL, np.uint64(p.react_src[r])]
+    s += p.state[PROVOCATION, i] * provoking
+    if i == p.roles[R_ADVERSARY]:
+        s -= p.crisis[K_DETER_DRIFT] * deterrence
+        s += p.crisis[K_ALIGN_WEIGHT] * partners
     return s
 
 
 @njit(**INLINE)
-def _utilities(p, ws, leader, provoking):
-    """u_k = rho tanh(s) d_k - lambda (r/R) max(d_k, 0) - c_k (1 - P) - alpha C b_k, into ``scratch[UTILITY]``.
+def _utilities(p, ws, leader, provoking, deterrence, partners):
+    """u_k, into ``scratch[UTILITY]``; unavailable actions get -inf (docs/model.md, eq. 3).
 
-    Unavailable actions get -inf.
+    u_k = tanh(s) d_k + rho max(tanh s, 0) (max(d_k, 0) - b_k) - lambda (r/R) max(d_k, 0) - c_k (1 - P)
+          - alpha C b_k - c_D D max(d_k, 0) [adversary only]
+    Resolve rho acts only under pressure (s > 0): it values standing firm or escalating and
+    makes backing down costly, and never adds to the pull toward de-escalation.
     """
     i = np.uint64(p.leader_state[leader])
-    tension = math.tanh(_perceived_pressure(p, ws, i, provoking))
+    tension = math.tanh(_pressure(p, ws, i, provoking, deterrence, partners))
+    firm = ws.leader[RESOLVE, leader] * max(tension, 0.0)
     height = ws.state_int[RUNG, i] / (p.n_rungs - 1.0)
+    deterred = p.crisis[K_DETER_COST] * deterrence if leader == p.roles[R_ADVERSARY_LEADER] else 0.0
     for k in range(p.n_actions):
         if p.action_mask[leader, k] == 0:
             ws.scratch[UTILITY, k] = -np.inf
             continue
         d = p.action[A_DELTA, k]
-        u = ws.leader[RESOLVE, leader] * tension * d
-        u -= p.leader[RISK_AVERSION, leader] * height * max(d, 0.0)
+        up = max(d, 0.0)
+        backdown = p.action[A_BACKDOWN, k]
+        u = tension * d + firm * (up - backdown)
+        u -= p.leader[RISK_AVERSION, leader] * height * up
         u -= p.action[A_COST, k] * (1.0 - ws.leader[CAPITAL, leader])
-        u -= p.leader[AUDIENCE_COST, leader] * ws.leader[PLEDGED, leader] * p.action[A_BACKDOWN, k]
+        u -= p.leader[AUDIENCE_COST, leader] * ws.leader[PLEDGED, leader] * backdown
+        u -= deterred * up
         ws.scratch[UTILITY, k] = u
 
 
 @njit(**NO_REFCOUNT)
 def action_utilities(p, ws, leader, out):
     """Utilities of ``leader``'s actions at the current state; ``out`` must hold ``n_actions`` values."""
-    provoking = _deployed_weight(p, ws) if p.mechanisms[M_COALITION] else 0.0
-    _utilities(p, ws, leader, provoking)
+    _utilities(p, ws, leader, _deployed_weight(p, ws), _deterrence(p, ws), _partner_level(p, ws))
     for k in range(p.n_actions):
         out[k] = ws.scratch[UTILITY, k]
 
@@ -300,9 +324,9 @@ def logit_choice(utility, n, beta, u01):
 def _choose_actions(p, ws, step_key):
     if not p.mechanisms[M_DECISIONS]:
         return
-    provoking = _deployed_weight(p, ws) if p.mechanisms[M_COALITION] else 0.0
+    provoking, deterrence, partners = _deployed_weight(p, ws), _deterrence(p, ws), _partner_level(p, ws)
     for li in range(p.n_leaders):
-        _utilities(p, ws, li, provoking)
+        _utilities(p, ws, li, provoking, deterrence, partners)
         u01 = rng.uniform_at(step_key, li, rng.DECISION)
         ws.choice[li] = _logit_draw(ws.scratch, p.n_actions, p.leader[RATIONALITY, li], u01)
 
@@ -311,15 +335,17 @@ def _choose_actions(p, ws, step_key):
 
 @njit(**INLINE)
 def _advance(p, ws, t, step_key, key):
-    _reaction(p, ws, step_key)
+    decision_step = t % p.steps_per_week == 0
+    _reaction(p, ws, t, step_key, decision_step)
     if ws.status[S_DIVERGED]:
         return
     if p.mechanisms[M_COALITION]:
         _coalition(p, ws, step_key)
     if p.mechanisms[M_DOMESTIC]:
         _domestic(p, ws, step_key)
-    _apply_events(p, ws, t + 1, key)
-    _record_outcomes(p, ws, t + 1, key, True)
+    if (t + 1) % p.steps_per_week == 0:
+        _apply_events(p, ws, (t + 1) // p.steps_per_week, key)
+    _record_outcomes(p, ws, t + 1, key, decision_step)
 
 
 @njit(**INLINE)
@@ -360,34 +386,45 @@ def _angle_bucket(u2):
 
 
 @njit(**INLINE)
-def _reaction(p, ws, step_key):
-    """Euler-Maruyama: x <- max(0, x + (Kx - a x + g + pushes) dt + sigma sqrt(dt) z)."""
+def _act(p, ws, t):
+    """The chosen actions: pushes on actors and targets; once a week, pledges, force used and a ceasefire."""
+    decay = max(0.0, 1.0 - p.commitment_decay)
+    weekly = t % p.steps_per_week == 0
+    for li in range(p.n_leaders):
+        k = np.uint64(ws.choice[li])
+        i = np.uint64(p.leader_state[li])
+        ws.state[PUSH, i] += p.action[A_DELTA, k]
+        n_targets = p.target_ptr[li + 1] - p.target_ptr[li]
+        for q in range(p.target_ptr[li], p.target_ptr[li + 1]):
+            target = np.uint64(p.target_idx[q])
+            # coercion bites in proportion to the target's economic exposure
+            ws.state[PUSH, target] += p.action[A_PRESSURE, k] * p.state[EXPOSURE, target] / n_targets
+        if not weekly:
+            continue
+        # public pledges are kept, not forgotten: audience costs grow with the crisis (Fearon 1994)
+        ws.leader[PLEDGED, li] = ws.leader[PLEDGED, li] * decay + p.action[A_PLEDGE, k]
+        if p.action[A_KINETIC, k] == 1.0:
+            ws.state_int[STRUCK, i] = 1
+        if (p.action[A_CEASEFIRE, k] == 1.0 and li == p.roles[R_ADVERSARY_LEADER]
+                and ws.status[S_CEASEFIRE_WEEK] < 0):
+            ws.status[S_CEASEFIRE_WEEK] = t // p.steps_per_week
+
+
+@njit(**INLINE)
+def _reaction(p, ws, t, step_key, decision_step):
+    """Euler-Maruyama: x <- max(0, x + (push + deploy push + s_i) dt + sigma sqrt(dt) z)."""
     n = p.n_states
     for i in range(n):
         ws.state[PUSH, i] = 0.0
     if p.mechanisms[M_DECISIONS]:
-        decay = max(0.0, 1.0 - p.commitment_decay * p.dt)
-        for li in range(p.n_leaders):
-            k = np.uint64(ws.choice[li])
-            ws.state[PUSH, np.uint64(p.leader_state[li])] += p.action[A_DELTA, k]
-            n_targets = p.target_ptr[li + 1] - p.target_ptr[li]
-            for q in range(p.target_ptr[li], p.target_ptr[li + 1]):
-                target = np.uint64(p.target_idx[q])
-                # coercion bites in proportion to the target's economic exposure
-                ws.state[PUSH, target] += p.action[A_PRESSURE, k] * p.state[EXPOSURE, target] / n_targets
-            ws.leader[PLEDGED, li] = ws.leader[PLEDGED, li] * decay + p.action[A_PLEDGE, k]
+        _act(p, ws, t)
     coalition, reaction = p.mechanisms[M_COALITION], p.mechanisms[M_REACTION]
-    provoking = _deployed_weight(p, ws) if coalition else 0.0
+    provoking, deterrence, partners = _deployed_weight(p, ws), _deterrence(p, ws), _partner_level(p, ws)
     for i in range(n):
         d = ws.state[PUSH, i]
         if coalition:
-            d += p.state[PROVOCATION, i] * provoking + p.coalition[C_DEPLOY_PUSH] * ws.state_int[DEPLOYED, i]
-        if reaction:
-            d += ws.state[GRIEVANCE, i] - p.state[FATIGUE, i] * ws.state[LEVEL, i]
-            # reactions of i in scenario order: the same sum as a pass over all reactions
-            for r in range(np.uint64(p.react_ptr[i]), np.uint64(p.react_ptr[i + 1])):
-                d += p.react_k[r] * ws.state[LEVEL, np.uint64(p.react_src[r])]
-        ws.state[DRIFT, i] = d
+            d += p.coalition[C_DEPLOY_PUSH] * ws.state_int[DEPLOYED, i]
+        ws.state[DRIFT, i] = d + _pressure(p, ws, i, provoking, deterrence, partners)
     if reaction:
         drawn = 0
         for i in range(n):
@@ -404,12 +441,17 @@ def _reaction(p, ws, step_key):
             q += 1
         if not (level <= p.divergence_level):  # also catches NaN
             ws.status[S_DIVERGED] = 1
+            ws.status[S_DIVERGED_WEEK] = week_of(t + 1, p.steps_per_week)
         ws.state[LEVEL, i] = max(0.0, level)
 
 
 @njit(**INLINE)
 def _coalition(p, ws, step_key):
-    """m_j <- clip(m_j + kappa (logistic(a_j) - m_j) dt + sigma_m sqrt(dt) z); deploy/withdraw with hysteresis."""
+    """m_j <- clip(m_j + kappa (logistic(a_j) - m_j) dt + sigma_m sqrt(dt) z); deploy/withdraw with hysteresis.
+
+    a_j = bias_j - w_G dep_j max(0, G_req_j - G) + w_A aut_j (1 - G) + w_L m_lead + w_P share
+          - w_T e_j x_adv / x_clash - w_C cost_j   (docs/model.md, eq. 4)
+    """
     c = p.coalition
     threat = ws.state[LEVEL, p.roles[R_ADVERSARY]] / p.threat_scale
     lead = ws.state[COMMITMENT, p.roles[R_COALITION_LEAD]]
@@ -422,8 +464,11 @@ def _coalition(p, ws, step_key):
         _normals(ws, step_key, p.members.shape[0], rng.COMMITMENT)
     for q in range(p.members.shape[0]):
         j = np.uint64(p.members[q])
-        ws.draws[TARGET, q] = (p.state[MEMBER_BIAS, j] + c[C_W_GUARANTEE] * p.state[US_DEPENDENCE, j] * guarantee
-                               + c[C_W_LEAD] * lead + c[C_W_PEER] * share - c[C_W_THREAT] * threat
+        shortfall = max(0.0, p.state[GUARANTEE_REQUIRED, j] - guarantee)
+        ws.draws[TARGET, q] = (p.state[MEMBER_BIAS, j] - c[C_W_GUARANTEE] * p.state[US_DEPENDENCE, j] * shortfall
+                               + c[C_W_AUTONOMY] * p.state[AUTONOMY, j] * (1.0 - guarantee)
+                               + c[C_W_LEAD] * lead + c[C_W_PEER] * share
+                               - c[C_W_THREAT] * p.state[THREAT_EXPOSURE, j] * threat
                                - c[C_W_COST] * p.state[DOMESTIC_COST, j])
     for q in range(p.members.shape[0]):
         ws.draws[TARGET, q] = 1.0 / (1.0 + math.exp(-ws.draws[TARGET, q]))
@@ -439,15 +484,20 @@ def _coalition(p, ws, step_key):
 
 @njit(**INLINE)
 def _update_deployments(p, ws):
-    """Hysteresis: deploy at m >= theta_up, withdraw below theta_down; non-members never deploy."""
+    """Hysteresis: deploy at m >= theta_up, withdraw below theta_down; non-members never deploy.
+
+    With ``requires_ceasefire``, no member deploys before a ceasefire.
+    """
     count = 0
     on = p.mechanisms[M_COALITION]
+    waiting = p.coalition[C_REQUIRES_CEASEFIRE] == 1.0 and ws.status[S_CEASEFIRE_WEEK] < 0
     for q in range(p.members.shape[0]):
         j = np.uint64(p.members[q])
         if not on:
             ws.state_int[DEPLOYED, j] = 0
             continue
-        if ws.state_int[DEPLOYED, j] == 0 and ws.state[COMMITMENT, j] >= ws.state[DEPLOY_THRESHOLD, j]:
+        if (ws.state_int[DEPLOYED, j] == 0 and not waiting
+                and ws.state[COMMITMENT, j] >= ws.state[DEPLOY_THRESHOLD, j]):
             ws.state_int[DEPLOYED, j] = 1
         elif ws.state_int[DEPLOYED, j] == 1 and ws.state[COMMITMENT, j] < p.state[WITHDRAW_THRESHOLD, j]:
             ws.state_int[DEPLOYED, j] = 0
@@ -458,13 +508,22 @@ def _update_deployments(p, ws):
 
 
 @njit(**INLINE)
-def _cohesion(p, ws):
-    """Party cohesion 1 - 2 sum_f w_f |s_f - s_bar| (1 when every faction agrees)."""
+def _mean_support(p, ws):
+    """S-bar = sum_f w_f s_f (1 without factions: no domestic opposition)."""
     if p.n_factions == 0:
         return 1.0
     mean = 0.0
     for f in range(p.n_factions):
         mean += p.faction[FA_WEIGHT, f] * ws.support[f]
+    return mean
+
+
+@njit(**INLINE)
+def _cohesion(p, ws):
+    """Party cohesion C = 1 - 2 sum_f w_f |s_f - S-bar| (1 when every faction agrees)."""
+    if p.n_factions == 0:
+        return 1.0
+    mean = _mean_support(p, ws)
     spread = 0.0
     for f in range(p.n_factions):
         spread += p.faction[FA_WEIGHT, f] * abs(ws.support[f] - mean)
@@ -473,18 +532,27 @@ def _cohesion(p, ws):
 
 @njit(**INLINE)
 def _domestic(p, ws, step_key):
-    """Faction support, US political capital P and guarantee credibility G."""
+    """Faction support, US political capital P and guarantee credibility G (docs/model.md, eq. 5).
+
+    G* = G_base (w_cap P + w_sup S-bar + (1 - w_cap - w_sup) C): an isolationist US gives a weak guarantee
+    and a split party a less credible one.
+    """
     d = p.domestic
     cohesion = _cohesion(p, ws)
+    mean_support = _mean_support(p, ws)
     threat = ws.state[LEVEL, p.roles[R_ADVERSARY]] / p.threat_scale
     sqrt_dt = math.sqrt(p.dt)
+    g = p.roles[R_GUARANTOR_LEADER]
+    shift = 0.0
+    if g >= 0 and p.mechanisms[M_DECISIONS]:
+        shift = p.action[A_SUPPORT_SHIFT, ws.choice[g]]
     for f in range(p.n_factions):
-        s = ws.support[f] + p.faction[FA_THREAT_RESPONSE, f] * threat * p.dt
+        s = ws.support[f] + (p.faction[FA_THREAT_RESPONSE, f] * threat
+                             + shift * p.faction[FA_RESOLUTION_RESPONSE, f]) * p.dt
         if p.faction[FA_NOISE, f] > 0.0:
             s += p.faction[FA_NOISE, f] * sqrt_dt * rng.normal_at(step_key, f, rng.FACTION)
         ws.support[f] = _clip01(s)
     capital = 1.0
-    g = p.roles[R_GUARANTOR_LEADER]
     if g >= 0:
         capital = ws.leader[CAPITAL, g]
         height = ws.state_int[RUNG, p.roles[R_GUARANTOR]] / (p.n_rungs - 1.0)
@@ -497,7 +565,9 @@ def _domestic(p, ws, step_key):
             capital += d[D_CAPITAL_NOISE] * sqrt_dt * rng.normal_at(step_key, 0, rng.CAPITAL)
         capital = _clip01(capital)
         ws.leader[CAPITAL, g] = capital
-    target = ws.us[GUARANTEE_BASE] * (d[D_CAPITAL_WEIGHT] * capital + (1.0 - d[D_CAPITAL_WEIGHT]) * cohesion)
+    w_cohesion = 1.0 - d[D_CAPITAL_WEIGHT] - d[D_SUPPORT_WEIGHT]
+    target = ws.us[GUARANTEE_BASE] * (d[D_CAPITAL_WEIGHT] * capital + d[D_SUPPORT_WEIGHT] * mean_support
+                                      + w_cohesion * cohesion)
     ws.us[GUARANTEE] = _clip01(ws.us[GUARANTEE] + d[D_GUARANTEE_RATE] * (target - ws.us[GUARANTEE]) * p.dt)
     ws.us[COHESION] = _cohesion(p, ws)
 
@@ -517,15 +587,19 @@ def _event_get(ws, code, i):
         return ws.leader[RESOLVE, i]
     if code == T_CAPITAL:
         return ws.leader[CAPITAL, i]
+    if code == T_PLEDGED:
+        return ws.leader[PLEDGED, i]
     if code == T_SUPPORT:
         return ws.support[i]
     if code == T_GUARANTEE:
         return ws.us[GUARANTEE]
+    if code == T_CEASEFIRE:
+        return 1.0 if ws.status[S_CEASEFIRE_WEEK] >= 0 else 0.0
     return ws.us[GUARANTEE_BASE]
 
 
 @njit(**INLINE)
-def _event_set(ws, code, i, value):
+def _event_set(ws, code, i, value, week):
     if code == T_LEVEL:
         ws.state[LEVEL, i] = value
     elif code == T_GRIEVANCE:
@@ -538,64 +612,91 @@ def _event_set(ws, code, i, value):
         ws.leader[RESOLVE, i] = value
     elif code == T_CAPITAL:
         ws.leader[CAPITAL, i] = value
+    elif code == T_PLEDGED:
+        ws.leader[PLEDGED, i] = value
     elif code == T_SUPPORT:
         ws.support[i] = value
     elif code == T_GUARANTEE:
         ws.us[GUARANTEE] = value
+    elif code == T_CEASEFIRE:
+        if value < 0.5:
+            ws.status[S_CEASEFIRE_WEEK] = -1
+        elif ws.status[S_CEASEFIRE_WEEK] < 0:
+            ws.status[S_CEASEFIRE_WEEK] = week
     else:
         ws.us[GUARANTEE_BASE] = value
 
 
 @njit(**INLINE)
 def _apply_events(p, ws, week, key):
-    """Apply the events scheduled for ``week`` in list order (each fires with its probability)."""
+    """Apply the events scheduled for ``week`` in list order (each fires with its probability); marks ``ws.fired``."""
     if not p.mechanisms[M_EVENTS]:
         return
     for e in range(p.event_ptr[week], p.event_ptr[week + 1]):
         prob = p.event_value[E_PROB, e]
-        # one draw per event and replicate: step 0, actor = the event's index in the scenario
+        # one draw per event and replicate: step 0, actor = the event's id
         if prob < 1.0 and rng.uniform_at(rng.chain(key, 0), p.event_code[E_ID, e], rng.EVENT) > prob:
             continue
+        ws.fired[p.event_code[E_ID, e]] = 1
         code, i = p.event_code[E_TARGET, e], p.event_code[E_INDEX, e]
         op, v = p.event_code[E_OP, e], p.event_value[E_VALUE, e]
         old = _event_get(ws, code, i)
         value = v if op == 0 else (old + v if op == 1 else old * v)
-        if code == T_LEVEL or code == T_RESOLVE:
+        if code == T_LEVEL or code == T_RESOLVE or code == T_PLEDGED:
             value = max(0.0, value)
         elif code != T_GRIEVANCE:
             value = _clip01(value)
-        _event_set(ws, code, i, value)
+        _event_set(ws, code, i, value, week)
 
 
 @njit(**INLINE)
-def _record_outcomes(p, ws, week, key, check_clash):
-    """Rungs, first passage, de-escalation and the NATO-Russia clash test for ``week``."""
+def _record_outcomes(p, ws, step, key, decision_step):
+    """Rungs, first passage, de-escalation of the dyad and the clash hazard at ``step``.
+
+    A state stands on a rung that takes force only once its leader has used force, so rungs
+    mean what the actors did (docs/model.md, "Rungs"). The clash is a weekly hazard
+    (eq. 6): an incident rate by the adversary's rung that needs no deployment, a term that
+    grows with the deployed share, and a deliberate strike when the adversary's leader chose a
+    kinetic action while coalition forces are deployed. Step 0 records no clash.
+    """
+    week = week_of(step, p.steps_per_week)
+    kinetic_rung = p.roles[R_KINETIC_RUNG]
     top = 0
+    dyad = 0
     for i in range(p.n_states):
         r = _rung_near(p.ladder, ws.state[LEVEL, i], ws.state_int[RUNG, i])
+        if r >= kinetic_rung and not ws.state_int[STRUCK, i]:
+            r = kinetic_rung - 1
         ws.state_int[RUNG, i] = r
         if r > ws.state_int[MAX_RUNG_ACTOR, i]:
             ws.state_int[MAX_RUNG_ACTOR, i] = r
         if r > top and p.state_flag[F_LADDER_ACTOR, i]:
             top = r
+        if r > dyad and p.state_flag[F_DYAD, i]:
+            dyad = r
     if top > ws.status[S_MAX_RUNG]:
         ws.status[S_MAX_RUNG] = top
     for r in range(top + 1):
         if ws.first_week[r] < 0:
             ws.first_week[r] = week
-    deescalation_rung = p.roles[R_DEESCALATION_RUNG]
-    if ws.status[S_MAX_RUNG] > deescalation_rung and top <= deescalation_rung:
+    if dyad > p.roles[R_DEESCALATION_RUNG]:
+        ws.status[S_DYAD_ABOVE] = 1
+    elif ws.status[S_DYAD_ABOVE]:
         ws.status[S_DEESCALATED] = 1
-    if not check_clash or ws.status[S_CLASH_WEEK] >= 0 or ws.status[S_DEPLOYED] == 0:
+    if step == 0 or ws.status[S_CLASH_WEEK] >= 0:
         return
-    ra = ws.state_int[RUNG, p.roles[R_ADVERSARY]]
-    deliberate = ra >= p.roles[R_CLASH_RUNG]
+    cause = CAUSE_NONE
     adversary_leader = p.roles[R_ADVERSARY_LEADER]
-    if deliberate and p.mechanisms[M_DECISIONS] and adversary_leader >= 0:
-        deliberate = p.action[A_KINETIC, ws.choice[adversary_leader]] == 1.0
-    inadvertent = False
-    risk = p.ladder[L_RISK, ra]
-    if risk > 0.0:
-        inadvertent = rng.uniform_at(rng.chain(key, week), 0, rng.CLASH) <= risk
-    if deliberate or inadvertent:
+    if (decision_step and p.mechanisms[M_DECISIONS] and adversary_leader >= 0 and ws.status[S_DEPLOYED] > 0
+            and p.action[A_KINETIC, ws.choice[adversary_leader]] == 1.0):
+        cause = CAUSE_DELIBERATE
+    ra = ws.state_int[RUNG, p.roles[R_ADVERSARY]]
+    safe = (1.0 - p.ladder[L_RISK, ra]) * (1.0 - p.ladder[L_DEPLOYED_RISK, ra] * _deployed_weight(p, ws))
+    if p.steps_per_week != 1:
+        safe = safe ** p.dt
+    hazard = 1.0 - safe
+    if cause == CAUSE_NONE and hazard > 0.0 and rng.uniform_at(rng.chain(key, step), 0, rng.CLASH) <= hazard:
+        cause = CAUSE_INCIDENT
+    if cause != CAUSE_NONE:
         ws.status[S_CLASH_WEEK] = week
+        ws.status[S_CLASH_CAUSE] = cause

@@ -1,8 +1,10 @@
 """The Mesa path: one replicate with agents, a DataCollector and a narrative log.
 
-``EscalationModel.step`` calls the kernel's phases (``choose_actions`` then
-``advance``) on the model's arrays, letting each :class:`LeaderAgent` replace its
-draw in between, so a default run reproduces :func:`sim.simulate` bit for bit.
+``EscalationModel.step`` advances one week: the kernel's ``choose_actions`` at the
+week's first step, each :class:`LeaderAgent` may replace its draw, then ``advance``
+for every step of the week (``1 / dt`` of them), so a default run reproduces
+:func:`sim.simulate` bit for bit. The narrative reads what the kernel reports
+(events fired, actions chosen, the clash and its cause); it re-derives nothing.
 """
 from __future__ import annotations
 
@@ -14,10 +16,9 @@ import pandas as pd
 
 from agents import FactionAgent, LeaderAgent, StateAgent
 
-from . import rng
-from .arrays import compile_params
+from .arrays import compile_params, expanded_events
 from .kernel import action_utilities, advance, choose_actions, init_workspace, new_workspace
-from .layout import S_CLASH_WEEK, S_DEPLOYED, S_DIVERGED, S_MAX_RUNG
+from .layout import CLASH_CAUSES, S_CLASH_CAUSE, S_CLASH_WEEK, S_DEPLOYED, S_DIVERGED, S_MAX_RUNG
 from .scenario import Scenario
 from .simulate import check_seed
 
@@ -43,10 +44,11 @@ class EscalationModel(mesa.Model):
         self.seed_value, self.replicate = int(seed), int(replicate)
         self.params = compile_params(scenario)
         self.action_names = [a.name for a in scenario.actions]
+        self._events = expanded_events(scenario)
         self.workspace = new_workspace(self.params)
         init_workspace(self.params, self.workspace, self.seed_value, self.replicate)
         self.week = 0
-        self.trajectory = np.zeros((scenario.steps + 1, len(scenario.states)))
+        self.trajectory = np.zeros((scenario.steps + 1, len(scenario.states)))  # every step of dt weeks
         self.trajectory[0] = self.workspace.x
         self.states = [StateAgent(self, i) for i in range(len(scenario.states))]
         self.leaders = [_leader_cls(leader_class, ld.id)(self, i) for i, ld in enumerate(scenario.leaders)]
@@ -66,6 +68,7 @@ class EscalationModel(mesa.Model):
                 FactionAgent: {"faction": "faction_id", "support": "support"},
             },
         )
+        self._narrated = np.zeros_like(self.workspace.fired)
         self._narrate_events(0)
         self.datacollector.collect(self)
 
@@ -73,24 +76,31 @@ class EscalationModel(mesa.Model):
 
     def step(self) -> None:
         """Advance one week (does nothing once the horizon is reached)."""
-        if self.week >= self.scenario.steps:
+        if self.week >= self.scenario.horizon:
             self.running = False
             return
-        p, ws, t = self.params, self.workspace, self.week
+        p, ws, week = self.params, self.workspace, self.week
+        first = week * p.steps_per_week
         if not ws.status[S_DIVERGED]:
             before = (ws.rung.copy(), ws.deployed.copy(), int(ws.status[S_CLASH_WEEK]))
-            choose_actions(p, ws, t, self.seed_value, self.replicate)
+            choose_actions(p, ws, first, self.seed_value, self.replicate)
             # isinstance selection, so subclassed policies are included
             self.agents.select(agent_type=LeaderAgent).do("decide")
-            advance(p, ws, t, self.seed_value, self.replicate)
-            self._narrate(t + 1, *before)
-        self.week = t + 1
-        self.trajectory[self.week] = ws.x
+            for t in range(first, first + p.steps_per_week):
+                if ws.status[S_DIVERGED]:
+                    self.trajectory[t + 1] = ws.x
+                    continue
+                advance(p, ws, t, self.seed_value, self.replicate)
+                self.trajectory[t + 1] = ws.x
+            self._narrate(week + 1, *before)
+        else:
+            self.trajectory[first + 1: first + p.steps_per_week + 1] = ws.x
+        self.week = week + 1
         self.datacollector.collect(self)
 
     def run(self) -> "EscalationModel":
         """Run the remaining weeks up to the horizon."""
-        while self.week < self.scenario.steps:
+        while self.week < self.scenario.horizon:
             self.step()
         self.running = False
         return self
@@ -133,30 +143,22 @@ class EscalationModel(mesa.Model):
                 text = "deploys force-blocking units" if ws.deployed[i] else "withdraws its units"
                 self._log.append((week, state.actor_id, kind, f"{state.name} {text}", np.nan, float(ws.x[i])))
         if clash_before < 0 <= ws.status[S_CLASH_WEEK]:
-            adv = p.adversary
-            self._log.append((week, sc.roles.adversary, "clash", "Direct NATO-Russia clash with deployed units",
-                              -10.0, float(ws.x[adv])))
+            adversary = sc.states[p.adversary]
+            how = ("a deliberate strike on deployed forces" if CLASH_CAUSES[ws.status[S_CLASH_CAUSE]] == "deliberate"
+                   else "an incident")
+            self._log.append((week, adversary.id, "clash", f"Direct clash between {adversary.name} and the "
+                              f"coalition: {how}", -10.0, float(ws.x[p.adversary])))
         if ws.status[S_DIVERGED]:
             self._log.append((week, "", "diverged", "levels left the numeric range; replicate stopped", np.nan, np.nan))
         self._narrate_events(week)
 
     def _narrate_events(self, week: int) -> None:
-        if not self.params.mech_events:
-            return
-        for e, ev in enumerate(self.scenario.events):
-            if ev.week != week:
-                continue
-            if ev.probability < 1.0 and rng.uniform(self.seed_value, self.replicate, 0, e, rng.EVENT) > ev.probability:
-                continue
-            self._log.append((week, self._event_actor(ev.target), "event", ev.name or ev.target, np.nan, np.nan))
-
-    def _event_actor(self, target: str) -> str:
-        group, _, rest = target.partition(".")
-        if group == "states":
-            return rest.split(".")[0]
-        if group == "leaders":
-            return next(ld.state for ld in self.scenario.leaders if ld.id == rest.split(".")[0])
-        return self.scenario.roles.guarantor  # factions and domestic politics are American
+        """Log the events the kernel marked as fired since the last call."""
+        fired = self.workspace.fired
+        for e, ev, _, _, actor in self._events:
+            if fired[e] and not self._narrated[e]:
+                self._narrated[e] = 1
+                self._log.append((week, actor, "event", ev.name or ev.target, np.nan, np.nan))
 
 
 def _leader_cls(leader_class, leader_id: str) -> type[LeaderAgent]:

@@ -50,6 +50,9 @@ def run_to_directory(scenario: Scenario, replicates: int, seed: int, out_dir, *,
 
     model = EscalationModel(scenario, seed, narrative_replicate).run()
     config = scenario_dict(scenario)
+    if scenario.path is not None and scenario.path.is_file() and "sources" not in manifest_extra:
+        from .sources import assumption_summary, number_sources
+        manifest_extra["sources"] = assumption_summary(number_sources(scenario.path))
     save_ensemble(result, out_dir, events=model.events, overwrite=overwrite, complete=False,
                   narrative_replicate=narrative_replicate,
                   total_wall_time_s=round(time.perf_counter() - started, 3), **manifest_extra)

@@ -115,7 +115,7 @@ def headline_cards(manifest: dict, rung_names: Sequence[str]) -> str:
     rung = h.get("median_max_rung")
     rung_name = rung_names[int(rung)] if rung is not None and 0 <= int(rung) < len(rung_names) else ""
     return cards([
-        (_fmt(h.get("p_clash"), ".1%"), f"P(direct NATO–Russia clash within {manifest.get('steps')} weeks)",
+        (_fmt(h.get("p_clash"), ".1%"), f"P(direct NATO–Russia clash within {_horizon(manifest)} weeks)",
          f"95% CI {_fmt(h.get('p_clash_lo'), '.1%')}–{_fmt(h.get('p_clash_hi'), '.1%')}"),
         (_fmt(rung, ".0f"), "median highest rung reached", rung_name),
         (_fmt(h.get("median_deployed_peak"), ".0f"), "median coalition members deployed at peak",
@@ -124,6 +124,16 @@ def headline_cards(manifest: dict, rung_names: Sequence[str]) -> str:
         (_fmt(h.get("p_deescalated"), ".1%"), "P(de-escalated)", "back to the de-escalation rung or below"),
         (_fmt(h.get("p_diverged"), ".2%"), "P(diverged)", "a level left the numeric range"),
     ])
+
+
+def sources_note(manifest: dict) -> str:
+    """How much of the scenario is assumed: the share of its numbers whose size no source gives."""
+    s = manifest.get("sources")
+    if not s or not s.get("numbers"):
+        return ""
+    return (f'<p class="sources">{s["assumed_share"]:.0%} of the scenario file\'s {s["numbers"]} numbers are '
+            f'assumptions ({s["cited"]} cited, {s["calibrated"]} calibrated); '
+            f'<code>escalate-scenario sources {html.escape(str(manifest.get("scenario_file")))}</code> lists them.</p>')
 
 
 def _now() -> str:
@@ -138,12 +148,12 @@ def build_report(run: dict, config: dict | None = None) -> str:
     header = (f"<h1>Scenario: {html.escape(str(m.get('scenario')))}</h1>"
               + (f"<p>{html.escape(config['description'])}</p>" if config and config.get("description") else "")
               + meta_list([("seed", m.get("seed")), ("replicates", f"{m.get('replicates', 0):,}"),
-                           ("horizon", f"{m.get('steps')} weeks"),
+                           ("horizon", f"{_horizon(m)} weeks"),
                            ("version", m.get("versions", {}).get("escalation-sim", "?")),
                            ("commit", (m.get("git_commit") or "?")[:12]),
                            ("run", run_date.strftime("%Y-%m-%d %H:%M UTC") if run_date else "?"),
                            ("report built", _now())])
-              + "<h2>Headline</h2>" + headline_cards(m, names))
+              + "<h2>Headline</h2>" + headline_cards(m, names) + sources_note(m))
     footer = ("<h2>Resolved scenario</h2>" + config_block("show the scenario as run (after extends, set and overrides)",
                                                          config)
               + config_block("show the manifest", {k: v for k, v in m.items() if k != "headline"}))
@@ -190,7 +200,7 @@ def build_comparison(runs: Sequence[tuple[Path, dict, dict | None]]) -> str:
     rows, meta = [], []
     for label, (path, run, _) in zip(labels, runs):
         m, h = run["manifest"], run["manifest"].get("headline", {})
-        meta.append([label, m.get("seed"), f"{m.get('replicates', 0):,}", f"{m.get('steps')} weeks",
+        meta.append([label, m.get("seed"), f"{m.get('replicates', 0):,}", f"{_horizon(m)} weeks",
                      m.get("versions", {}).get("escalation-sim", "?"), str(path)])
         rows.append([label, f"{_fmt(h.get('p_clash'), '.1%')} ({_fmt(h.get('p_clash_lo'), '.1%')}–"
                             f"{_fmt(h.get('p_clash_hi'), '.1%')})",
@@ -225,3 +235,8 @@ def export_report_figures(run_dirs: Sequence, out_dir, fmt: str) -> list[Path]:
     runs = read_runs(run_dirs)
     entries = run_figures(runs[0][1], runs[0][2]) if len(runs) == 1 else comparison_figures(runs)
     return export_figures([(e.name, e.figure) for e in entries], out_dir, fmt)
+
+
+def _horizon(manifest: dict):
+    """Weeks simulated; runs written before ``horizon`` existed recorded it as ``steps`` (one step a week)."""
+    return manifest.get("horizon", manifest.get("steps"))

@@ -73,7 +73,7 @@ def _reached_by(first_weeks: np.ndarray, weeks: np.ndarray) -> np.ndarray:
 
 def result_tables(result) -> dict[str, pd.DataFrame]:
     s, c, n_rep = result.scenario, result.counts, result.replicates
-    weeks = np.arange(s.steps + 1)
+    weeks = np.arange(s.horizon + 1)
     ids = list(s.actor_ids)
     # steps: per week and actor
     q = level_quantiles(c.level_hist, c.hist_max)
@@ -128,6 +128,8 @@ def headline(result) -> dict[str, float]:
     return {
         "replicates": n,
         "p_clash": clash / n, "p_clash_lo": float(lo), "p_clash_hi": float(hi),
+        "p_clash_incident": float((s["clash_cause"] == "incident").mean()),
+        "p_clash_deliberate": float((s["clash_cause"] == "deliberate").mean()),
         "median_max_rung": float(s["max_rung"].median()),
         "median_deployed_peak": float(s["deployed_peak"].median()),
         "median_deployed_final": float(s["deployed_final"].median()),
@@ -198,7 +200,7 @@ def manifest(result, **extra) -> dict:
     s = result.scenario
     return {
         "scenario": s.name, "scenario_file": s.source, "seed": result.seed, "replicates": result.replicates,
-        "steps": s.steps, "dt": s.dt, "actors": list(s.actor_ids), "rungs": list(s.rung_names),
+        "horizon": s.horizon, "steps": s.steps, "dt": s.dt, "actors": list(s.actor_ids), "rungs": list(s.rung_names),
         "threads": result.threads, "wall_time_s": round(result.wall_time, 4),
         "replicate_runs_per_s": round(result.replicates / max(result.wall_time, 1e-9), 1),
         "headline": headline(result), "versions": versions(), "git_commit": git_commit(),

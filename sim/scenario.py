@@ -19,6 +19,9 @@ def _f(default=..., *, lo=None, hi=None, doc=""):
 
 
 PROBABILITY = {"lo": 0.0, "hi": 1.0}
+MAX_HORIZON = 2_600  # weeks (50 years): per-week histograms grow with the horizon (assumption: far beyond any crisis)
+MAX_STEPS_PER_WEEK = 1_000
+MAX_RUNGS = 127  # rung columns are int8
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,11 @@ class Rung:
 
     name: str
     threshold: float = _f(lo=0.0)
-    risk: float = _f(0.0, **PROBABILITY, doc="weekly chance of an inadvertent clash (Schelling)")
+    risk: float = _f(0.0, **PROBABILITY, doc="weekly chance of a direct clash while the adversary stands on this rung, "
+                                              "deployed forces or not (Schelling)")
+    deployed_risk: float = _f(0.0, **PROBABILITY, doc="further weekly chance of an incident with deployed forces, "
+                                                       "at a full deployment (scaled by the deployed capability share)")
+    kinetic: bool = False  # the rung takes force: a state reaches it only after its leader chose a kinetic action
 
 
 @dataclass(frozen=True)
@@ -37,7 +44,10 @@ class Membership:
     commitment0: float = _f(**PROBABILITY)
     deploy_threshold: float = _f(**PROBABILITY, doc="theta_up")
     withdraw_threshold: float = _f(**PROBABILITY, doc="theta_down < theta_up")
-    us_dependence: float = _f(1.0, **PROBABILITY, doc="weight of the US guarantee G")
+    us_dependence: float = _f(1.0, **PROBABILITY, doc="dep_j: how much a shortfall of the US guarantee G holds it back")
+    guarantee_required: float = _f(0.5, **PROBABILITY, doc="G_req_j: the guarantee it needs; below it, dep_j bites")
+    autonomy: float = _f(0.0, **PROBABILITY, doc="a_j: strength of its strategic-autonomy motive (Melnik)")
+    threat_exposure: float = _f(1.0, **PROBABILITY, doc="e_j: how much Russia's threat weighs on it")
     domestic_cost: float = _f(0.0, lo=0.0)
     bias: float = _f(0.0)
 
@@ -86,6 +96,8 @@ class Faction:
     support: float = _f(**PROBABILITY)
     threat_response: float = _f(0.0)
     noise: float = _f(0.0, lo=0.0)
+    resolution_response: float = _f(0.0, lo=-1.0, hi=1.0,
+                                    doc="how its support moves when the president backs a bipartisan resolution")
 
 
 @dataclass(frozen=True)
@@ -107,8 +119,11 @@ class Action:
     cost: float = _f(0.0, lo=0.0)
     pledge: float = _f(0.0, lo=0.0, doc="public commitment it adds")
     pressure: float = _f(0.0, doc="push shared among the leader's targets, times their exposure")
+    support_shift: float = _f(0.0, doc="weekly shift of faction support (times each faction's resolution_response) "
+                                       "when the guarantor's leader chooses it")
     backdown: bool = False
     kinetic: bool = False
+    ceasefire: bool = False  # chosen by the adversary's leader, it agrees a ceasefire
     description: str = ""
 
 
@@ -143,6 +158,8 @@ class CoalitionParams:
     threat_weight: float = _f(2.0)
     cost_weight: float = _f(1.0)
     deploy_push: float = _f(0.3, doc="drift on a deployed member's level")
+    autonomy_weight: float = _f(0.0, lo=0.0, doc="w_A: strategic-autonomy motive, times a_j (1 - G)")
+    requires_ceasefire: bool = False  # members deploy only after a ceasefire (the Paris pledge of 4 Sept 2025)
 
 
 @dataclass(frozen=True)
@@ -152,7 +169,8 @@ class DomesticParams:
     guarantee0: float = _f(0.6, **PROBABILITY)
     guarantee_base: float = _f(0.8, **PROBABILITY)
     guarantee_rate: float = _f(0.2, lo=0.0)
-    capital_weight: float = _f(0.5, **PROBABILITY)
+    capital_weight: float = _f(0.5, **PROBABILITY, doc="w_P: weight of political capital in G's target")
+    support_weight: float = _f(0.0, **PROBABILITY, doc="w_S: weight of mean faction support; cohesion gets the rest")
     agenda_gain: float = _f(0.02, lo=0.0)
     fissure_cost: float = _f(0.05, lo=0.0)
     escalation_cost: float = _f(0.03, lo=0.0)
@@ -161,8 +179,23 @@ class DomesticParams:
 
 
 @dataclass(frozen=True)
+class DeterrenceParams:
+    """Extended deterrence: D = G * cap_guarantor / (cap_guarantor + cap_adversary)."""
+
+    drift: float = _f(0.0, lo=0.0, doc="w_D: the adversary's drift falls by w_D * D, level per week")
+    action_cost: float = _f(0.0, lo=0.0, doc="c_D: utility cost of escalating, c_D * D * max(delta, 0)")
+
+
+@dataclass(frozen=True)
+class AlignmentParams:
+    """Support for the adversary from states sharing a group with it (the SCO)."""
+
+    weight: float = _f(0.0, lo=0.0, doc="w_S: drift of the adversary per unit mean partner level / clash threshold")
+
+
+@dataclass(frozen=True)
 class DecisionParams:
-    commitment_decay: float = _f(0.1, **PROBABILITY, doc="weekly decay of public commitment")
+    commitment_decay: float = _f(0.0, **PROBABILITY, doc="weekly decay of public pledges (0: audience costs last)")
 
 
 @dataclass(frozen=True)
@@ -170,6 +203,7 @@ class Outcomes:
     clash_rung: int = _f(5, lo=0)
     ladder_actors: tuple[str, ...] = ()  # states whose rungs count for max_rung; () = all
     deescalation_rung: int = _f(1, lo=0)
+    deescalation_actors: tuple[str, ...] = ()  # the crisis dyad; () = adversary and coalition lead
     divergence_level: float = _f(1.0e6, lo=0.0)
 
 
@@ -180,6 +214,8 @@ class Mechanisms:
     coalition: bool = True
     domestic: bool = True
     events: bool = True
+    deterrence: bool = True
+    alignment: bool = True
 
 
 @dataclass(frozen=True)
@@ -191,8 +227,8 @@ class Scenario:
     states: tuple[State, ...]
     roles: Roles
     description: str = ""
-    steps: int = _f(52, lo=1, hi=100_000)
-    dt: float = _f(1.0, lo=1e-9)
+    horizon: int = _f(52, lo=1, hi=MAX_HORIZON, doc="weeks")
+    dt: float = _f(1.0, lo=1.0 / MAX_STEPS_PER_WEEK, hi=1.0, doc="weeks per step: 1/n for a whole n")
     leaders: tuple[Leader, ...] = ()
     factions: tuple[Faction, ...] = ()
     reactions: tuple[Reaction, ...] = ()
@@ -201,9 +237,20 @@ class Scenario:
     coalition: CoalitionParams = CoalitionParams()
     domestic: DomesticParams = DomesticParams()
     decisions: DecisionParams = DecisionParams()
+    deterrence: DeterrenceParams = DeterrenceParams()
+    alignment: AlignmentParams = AlignmentParams()
     outcomes: Outcomes = Outcomes()
     mechanisms: Mechanisms = Mechanisms()
     source: str = field(default="<memory>", compare=False)
+
+    @property
+    def steps_per_week(self) -> int:
+        return round(1.0 / self.dt)
+
+    @property
+    def steps(self) -> int:
+        """Time steps to the horizon: ``horizon / dt``."""
+        return self.horizon * self.steps_per_week
 
     @property
     def actor_ids(self) -> tuple[str, ...]:

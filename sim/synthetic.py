@@ -47,7 +47,9 @@ def synthetic_scenario(n_states: int, *, seed: int = 0, steps: int | None = None
     grievance = fatigue * x0 - k @ x0
     states = []
     for i, sid in enumerate(ids):
-        state = {"id": sid, "name": f"State {i}", "bloc": "SCO" if i == 0 else "NATO",
+        aligned = i in (0, 3)  # the adversary and one partner share a group: the alignment channel runs
+        state = {"id": sid, "name": f"State {i}", "bloc": "SCO" if aligned else "NATO",
+                 "groups": ["SCO"] if aligned else ["NATO"],
                  "x0": float(x0[i]), "fatigue": float(fatigue[i]), "grievance": float(grievance[i]),
                  "noise": float(np.round(gen.uniform(0.08, 0.15), 3)),
                  "capability": float(np.round(gen.uniform(0.05, 0.3), 2)),
@@ -65,10 +67,10 @@ def synthetic_scenario(n_states: int, *, seed: int = 0, steps: int | None = None
     raw = {
         "name": f"synthetic_{n_states}",
         "description": f"{n_states} states shaped like the baseline (sim.synthetic, seed {seed})",
-        "steps": steps or base.steps, "dt": base.dt,
+        "horizon": steps or base.horizon, "dt": base.dt,
         "roles": {"adversary": adversary, "guarantor": guarantor, "coalition_lead": lead},
         "ladder": [dataclasses.asdict(r) for r in base.ladder],
-        "outcomes": {**dataclasses.asdict(base.outcomes), "ladder_actors": []},
+        "outcomes": {**dataclasses.asdict(base.outcomes), "ladder_actors": [], "deescalation_actors": []},
         "states": states,
         "reactions": reactions,
         "actions": [dataclasses.asdict(a) for a in base.actions],
@@ -77,6 +79,8 @@ def synthetic_scenario(n_states: int, *, seed: int = 0, steps: int | None = None
         "coalition": dataclasses.asdict(base.coalition),
         "domestic": dataclasses.asdict(base.domestic),
         "decisions": dataclasses.asdict(base.decisions),
+        "deterrence": dataclasses.asdict(base.deterrence),
+        "alignment": dataclasses.asdict(base.alignment),
         "events": [{"week": 1, "name": "Adversary warns", "target": f"states.{adversary}.grievance",
                     "op": "add", "value": 0.1}]
                   + [{"week": 2, "name": f"{m} reconsiders", "target": f"states.{m}.coalition.commitment",

@@ -33,8 +33,10 @@ EVENT_TARGETS = {
     ("states", "x"), ("states", "grievance"), ("states", "coalition", "commitment"),
     ("states", "coalition", "deploy_threshold"), ("leaders", "resolve"),
     ("leaders", "political_capital"), ("factions", "support"),
-    ("domestic", "guarantee"), ("domestic", "guarantee_base"),
+    ("domestic", "guarantee"), ("domestic", "guarantee_base"), ("leaders", "pledged"), ("crisis", "ceasefire"),
 }
+# Top-level keys kept for old files: ``steps`` (time steps) sets ``horizon = steps * dt``.
+LEGACY_KEYS = ("steps",)
 
 
 class ScenarioError(ValueError):
@@ -50,19 +52,30 @@ def available_scenarios() -> list[str]:
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
 
 
-def resolve_path(name_or_path: str | Path) -> Path:
-    """A shipped scenario's name or a path to a YAML file -> an existing path."""
+def resolve_path(name_or_path: str | Path, near: Path | None = None) -> Path:
+    """A shipped scenario's name or a path to a YAML file -> an existing path.
+
+    A name is looked up in ``near`` first (the directory of a file that
+    ``extends`` it, so variants kept together can build on each other).
+    """
     text = str(name_or_path)
     if text.endswith((".yaml", ".yml")) or "/" in text or "\\" in text:
         path = Path(text)
         if not path.is_file():
             raise ScenarioError(text, "", "scenario file not found")
         return path
+    if near is not None and (near / f"{text}.yaml").is_file():
+        return near / f"{text}.yaml"
     path = SCENARIO_DIR / f"{text}.yaml"
     if not path.is_file():
         raise ScenarioError(str(path), "", f"no scenario named {text!r}{_suggest(text, available_scenarios())}"
                             f" (shipped: {', '.join(available_scenarios())})")
     return path
+
+
+def resolve_extends(base_name: Any, path: Path) -> Path:
+    """The file that ``extends: base_name`` in ``path`` names (beside ``path`` first, never ``path`` itself)."""
+    return resolve_path(base_name, path.parent if str(base_name) != path.stem else None)
 
 
 def load_scenario(name_or_path: str | Path, overrides: Iterable[str] | Mapping[str, Any] = ()) -> sc.Scenario:
@@ -79,6 +92,36 @@ def load_scenario(name_or_path: str | Path, overrides: Iterable[str] | Mapping[s
     return build_scenario(raw, source=str(path))
 
 
+def scenario_problems(name_or_path: str | Path,
+                      overrides: Iterable[str] | Mapping[str, Any] = ()) -> list[ScenarioError]:
+    """Every problem :func:`load_scenario` would find, not only the first; empty when it loads.
+
+    A problem inside a record can hide others in that record's dependants (an
+    unknown key leaves its record unchecked for cross-references).
+    """
+    errors: list[ScenarioError] = []
+    try:
+        path = resolve_path(name_or_path)
+        raw = _load_raw(path, seen=(), errors=errors)
+        items = overrides.items() if isinstance(overrides, Mapping) else (_split_override(o) for o in overrides)
+        for key, value in items:
+            try:
+                set_path(raw, key, value, source="override")
+            except ScenarioError as err:
+                errors.append(err)
+        build_scenario(raw, source=str(path), errors=errors)
+    except ScenarioError as err:
+        errors.append(err)
+    return errors
+
+
+def _problem(errors: list | None, err: ScenarioError) -> None:
+    """Raise ``err``, or note it in ``errors`` when every problem is being collected."""
+    if errors is None:
+        raise err
+    errors.append(err)
+
+
 def _split_override(text: str) -> tuple[str, Any]:
     key, sep, value = str(text).partition("=")
     if not sep or not key.strip():
@@ -86,7 +129,7 @@ def _split_override(text: str) -> tuple[str, Any]:
     return key.strip(), yaml.safe_load(value) if value.strip() else None
 
 
-def _load_raw(path: Path, seen: tuple[Path, ...]) -> dict:
+def _load_raw(path: Path, seen: tuple[Path, ...], errors: list | None = None) -> dict:
     if path.resolve() in seen:
         raise ScenarioError(str(path), "extends", "circular 'extends'")
     try:
@@ -106,17 +149,21 @@ def _load_raw(path: Path, seen: tuple[Path, ...]) -> dict:
         return raw
     base_name = raw["extends"]
     try:
-        base = _load_raw(resolve_path(base_name), seen + (path.resolve(),))
+        base = _load_raw(resolve_extends(base_name, path), seen + (path.resolve(),), errors)
     except ScenarioError as err:
         raise ScenarioError(str(path), "extends", str(err)) from None
     for key, value in raw.items():
         if key not in VARIANT_KEYS:
             base[key] = value
     for key, value in (raw.get("set") or {}).items():
-        set_path(base, key, value, source=str(path), prefix="set.")
+        try:
+            set_path(base, key, value, source=str(path), prefix="set.")
+        except ScenarioError as err:
+            _problem(errors, err)
     for key, items in (raw.get("append") or {}).items():
         if not isinstance(base.get(key, []), list) or not isinstance(items, list):
-            raise ScenarioError(str(path), f"append.{key}", "expected a list to append to a list")
+            _problem(errors, ScenarioError(str(path), f"append.{key}", "expected a list to append to a list"))
+            continue
         base[key] = list(base.get(key) or []) + items
     return base
 
@@ -176,7 +223,9 @@ def _known_keys(parts: list[str], raw: dict) -> set[str] | None:
         cls = _element_type(hints[part])
         if cls is None:
             return None
-    return {f.name for f in dataclasses.fields(cls) if f.name != "source"} if dataclasses.is_dataclass(cls) else None
+    if not dataclasses.is_dataclass(cls):
+        return None
+    return {f.name for f in dataclasses.fields(cls) if f.name != "source"} | (set(LEGACY_KEYS) if cls is sc.Scenario else set())
 
 
 @functools.lru_cache(maxsize=None)
@@ -202,51 +251,87 @@ def _suggest(word: str, options: Iterable[str]) -> str:
 
 # --- building dataclasses -------------------------------------------------
 
-def build_scenario(raw: Mapping[str, Any], source: str = "<memory>") -> sc.Scenario:
-    """Validate a raw mapping (already resolved) into a :class:`Scenario`."""
+def build_scenario(raw: Mapping[str, Any], source: str = "<memory>", errors: list | None = None) -> sc.Scenario | None:
+    """Validate a raw mapping (already resolved) into a :class:`Scenario`.
+
+    With ``errors``, problems are appended to it instead of raised (None comes back
+    when the structure itself is broken).
+    """
     raw = copy.deepcopy(dict(raw))
     raw.pop("extends", None)
-    scenario = _build(sc.Scenario, raw, "", source)
+    try:
+        _legacy_steps(raw, source)
+    except ScenarioError as err:
+        return _problem(errors, err)
+    scenario = _build(sc.Scenario, raw, "", source, errors)
+    if scenario is None:
+        return None
     scenario = dataclasses.replace(scenario, source=source)
-    _check_references(scenario, source)
-    warn_implausible(scenario, source)
+    try:
+        _check_references(scenario, source, errors)
+    except ScenarioError as err:  # a check that must stop the others
+        _problem(errors, err)
+    if not errors:  # a scenario with problems gets them, not warnings as well
+        warn_implausible(scenario, source)
     return scenario
 
 
-def _build(cls: type, raw: Any, where: str, source: str) -> Any:
+def _legacy_steps(raw: dict, source: str) -> None:
+    """``steps`` (a count of time steps, as older files wrote it) becomes ``horizon = steps * dt`` weeks."""
+    if "steps" not in raw:
+        return
+    steps = raw.pop("steps")
+    dt = raw.get("dt", 1.0)
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ScenarioError(source, "steps", f"expected a positive whole number of time steps, got {steps!r}")
+    if isinstance(dt, bool) or not isinstance(dt, (int, float)) or dt <= 0:
+        return  # dt's own check reports it
+    weeks = steps * dt
+    if abs(weeks - round(weeks)) > 1e-9 * max(1.0, weeks):
+        raise ScenarioError(source, "steps", f"{steps} steps of dt={dt} is {weeks:g} weeks; the horizon must be "
+                                             f"whole weeks (set 'horizon' in weeks instead)")
+    raw["horizon"] = int(round(weeks))
+
+
+def _build(cls: type, raw: Any, where: str, source: str, errors: list | None = None) -> Any:
     if not isinstance(raw, Mapping):
-        raise ScenarioError(source, where or "<top>", f"expected a mapping for {cls.__name__}, got {_kind(raw)}")
+        return _problem(errors, ScenarioError(source, where or "<top>",
+                                              f"expected a mapping for {cls.__name__}, got {_kind(raw)}"))
+    found = len(errors or ())
     fields = {f.name: f for f in dataclasses.fields(cls) if f.name != "source"}
     for key in raw:
         if key not in fields:
-            raise ScenarioError(source, _join(where, key), f"unknown key{_suggest(key, fields)}")
+            _problem(errors, ScenarioError(source, _join(where, key), f"unknown key{_suggest(key, fields)}"))
     hints = _type_hints(cls)
     values = {}
     for name, fld in fields.items():
         key = _join(where, name)
         if name not in raw:
             if fld.default is dataclasses.MISSING and fld.default_factory is dataclasses.MISSING:
-                raise ScenarioError(source, key, f"missing required key ({_type_name(hints[name])})")
+                _problem(errors, ScenarioError(source, key, f"missing required key ({_type_name(hints[name])})"))
             continue
-        values[name] = _convert(hints[name], raw[name], key, source, fld.metadata)
-    return cls(**values)
+        try:
+            values[name] = _convert(hints[name], raw[name], key, source, fld.metadata, errors)
+        except ScenarioError as err:
+            _problem(errors, err)
+    return None if len(errors or ()) > found else cls(**values)
 
 
-def _convert(hint: Any, value: Any, key: str, source: str, meta: Mapping) -> Any:
+def _convert(hint: Any, value: Any, key: str, source: str, meta: Mapping, errors: list | None = None) -> Any:
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         if value is None:
             return None
-        return _convert(_element_type(hint), value, key, source, meta)
+        return _convert(_element_type(hint), value, key, source, meta, errors)
     if origin is tuple:
         elem = typing.get_args(hint)[0]
         if value is None:
             return ()
         if not isinstance(value, list):
             raise ScenarioError(source, key, f"expected a list, got {_kind(value)}")
-        return tuple(_convert(elem, v, f"{key}[{i}]", source, {}) for i, v in enumerate(value))
+        return tuple(_convert(elem, v, f"{key}[{i}]", source, {}, errors) for i, v in enumerate(value))
     if dataclasses.is_dataclass(hint):
-        return _build(hint, value if value is not None else {}, key, source)
+        return _build(hint, value if value is not None else {}, key, source, errors)
     if hint is bool:
         if not isinstance(value, bool):
             raise ScenarioError(source, key, f"expected true or false, got {value!r}")
@@ -296,21 +381,21 @@ def _type_name(hint: Any) -> str:
 
 # --- cross-references ------------------------------------------------------
 
-def _check_references(s: sc.Scenario, source: str) -> None:
+def _check_references(s: sc.Scenario, source: str, errors: list | None = None) -> None:
     def unique(records, attr, where):
         seen = set()
         for i, r in enumerate(records):
             value = getattr(r, attr)
             if value in seen:
-                raise ScenarioError(source, f"{where}[{i}].{attr}", f"duplicate {attr} {value!r}")
+                _problem(errors, ScenarioError(source, f"{where}[{i}].{attr}", f"duplicate {attr} {value!r}"))
             seen.add(value)
 
     def actor(value, key):
         if value not in ids:
-            raise ScenarioError(source, key, f"unknown actor {value!r}{_suggest(value, ids)}")
+            _problem(errors, ScenarioError(source, key, f"unknown actor {value!r}{_suggest(value, ids)}"))
 
     if not s.states:
-        raise ScenarioError(source, "states", "at least one state is required")
+        return _problem(errors, ScenarioError(source, "states", "at least one state is required"))
     ids = s.actor_ids
     unique(s.states, "id", "states")
     unique(s.leaders, "id", "leaders")
@@ -319,35 +404,50 @@ def _check_references(s: sc.Scenario, source: str) -> None:
     unique(s.actions, "name", "actions")
     unique(s.ladder, "name", "ladder")
     if len(s.ladder) < 2:
-        raise ScenarioError(source, "ladder", "at least two rungs are required")
-    if s.ladder[0].threshold != 0.0:
-        raise ScenarioError(source, "ladder[0].threshold", "the first rung must start at 0")
+        _problem(errors, ScenarioError(source, "ladder", "at least two rungs are required"))
+    if len(s.ladder) > sc.MAX_RUNGS:
+        _problem(errors, ScenarioError(source, "ladder", f"at most {sc.MAX_RUNGS} rungs, got {len(s.ladder)}"))
+    per_week = 1.0 / s.dt
+    if abs(per_week - round(per_week)) > 1e-9 * per_week:
+        _problem(errors, ScenarioError(source, "dt", f"{s.dt!r} weeks per step does not divide a week; expected "
+                                                     f"1/n for a whole n (1, 0.5, 0.25, 0.2, ...)"))
+    if s.domestic.capital_weight + s.domestic.support_weight > 1.0 + 1e-12:
+        _problem(errors, ScenarioError(source, "domestic.support_weight",
+                                       f"capital_weight + support_weight must be at most 1 (cohesion gets the "
+                                       f"rest), got {s.domestic.capital_weight} + {s.domestic.support_weight}"))
+    if s.ladder and s.ladder[0].threshold != 0.0:
+        _problem(errors, ScenarioError(source, "ladder[0].threshold", "the first rung must start at 0"))
     for i in range(1, len(s.ladder)):
         if s.ladder[i].threshold <= s.ladder[i - 1].threshold:
-            raise ScenarioError(source, f"ladder[{i}].threshold",
-                                f"rungs must be in increasing order of threshold "
-                                f"({s.ladder[i].threshold} after {s.ladder[i - 1].threshold})")
+            _problem(errors, ScenarioError(source, f"ladder[{i}].threshold",
+                                           f"rungs must be in increasing order of threshold "
+                                           f"({s.ladder[i].threshold} after {s.ladder[i - 1].threshold})"))
     for key, value in (("outcomes.clash_rung", s.outcomes.clash_rung),
                        ("outcomes.deescalation_rung", s.outcomes.deescalation_rung)):
         if value >= len(s.ladder):
-            raise ScenarioError(source, key, f"rung {value} does not exist (ladder has {len(s.ladder)} rungs)")
+            _problem(errors, ScenarioError(source, key,
+                                           f"rung {value} does not exist (ladder has {len(s.ladder)} rungs)"))
     for i, a in enumerate(s.outcomes.ladder_actors):
         actor(a, f"outcomes.ladder_actors[{i}]")
+    for i, a in enumerate(s.outcomes.deescalation_actors):
+        actor(a, f"outcomes.deescalation_actors[{i}]")
     for role in ("adversary", "guarantor", "coalition_lead"):
         actor(getattr(s.roles, role), f"roles.{role}")
-    lead = s.states[s.index(s.roles.coalition_lead)]
-    if lead.coalition is None:
-        raise ScenarioError(source, "roles.coalition_lead", f"{lead.id!r} has no 'coalition' membership")
+    lead = s.states[s.index(s.roles.coalition_lead)] if s.roles.coalition_lead in ids else None
+    if lead is not None and lead.coalition is None:
+        _problem(errors, ScenarioError(source, "roles.coalition_lead", f"{lead.id!r} has no 'coalition' membership"))
     for i, st in enumerate(s.states):
         m = st.coalition
         if m is not None and not m.withdraw_threshold < m.deploy_threshold:
-            raise ScenarioError(source, f"states[{i}].coalition.withdraw_threshold",
-                                f"must be below deploy_threshold ({m.withdraw_threshold} >= {m.deploy_threshold})")
+            _problem(errors, ScenarioError(source, f"states[{i}].coalition.withdraw_threshold",
+                                           f"must be below deploy_threshold "
+                                           f"({m.withdraw_threshold} >= {m.deploy_threshold})"))
     for i, r in enumerate(s.reactions):
         actor(r.actor, f"reactions[{i}].actor")
         actor(r.responds_to, f"reactions[{i}].responds_to")
         if r.actor == r.responds_to:
-            raise ScenarioError(source, f"reactions[{i}]", "an actor's self-reaction is its fatigue, not a reaction")
+            _problem(errors, ScenarioError(source, f"reactions[{i}]",
+                                           "an actor's self-reaction is its fatigue, not a reaction"))
     action_names = [a.name for a in s.actions]
     for i, ld in enumerate(s.leaders):
         actor(ld.state, f"leaders[{i}].state")
@@ -355,24 +455,35 @@ def _check_references(s: sc.Scenario, source: str) -> None:
             actor(t, f"leaders[{i}].targets[{j}]")
         for j, a in enumerate(ld.actions):
             if a not in action_names:
-                raise ScenarioError(source, f"leaders[{i}].actions[{j}]", f"unknown action {a!r}{_suggest(a, action_names)}")
+                _problem(errors, ScenarioError(source, f"leaders[{i}].actions[{j}]",
+                                               f"unknown action {a!r}{_suggest(a, action_names)}"))
     if s.leaders and not s.actions:
-        raise ScenarioError(source, "actions", "leaders need an action catalogue")
+        _problem(errors, ScenarioError(source, "actions", "leaders need an action catalogue"))
     if s.factions and abs(sum(f.weight for f in s.factions) - 1.0) > 1e-9:
-        raise ScenarioError(source, "factions", f"weights must sum to 1, got {sum(f.weight for f in s.factions):g}")
+        _problem(errors, ScenarioError(source, "factions",
+                                       f"weights must sum to 1, got {sum(f.weight for f in s.factions):g}"))
     for i, ev in enumerate(s.events):
-        _check_event(s, ev, f"events[{i}]", source)
+        try:
+            _check_event(s, ev, f"events[{i}]", source)
+        except ScenarioError as err:
+            _problem(errors, err)
 
 
 def _check_event(s: sc.Scenario, ev: sc.Event, key: str, source: str) -> None:
     if ev.op not in ("set", "add", "scale"):
         raise ScenarioError(source, f"{key}.op", f"expected one of set, add, scale, got {ev.op!r}")
-    if ev.week > s.steps:
-        raise ScenarioError(source, f"{key}.week", f"week {ev.week} is after the horizon ({s.steps})")
     parts = ev.target.split(".")
+    if parts[:2] == ["states", "*"]:
+        if parts[2:] != ["coalition", "commitment"]:
+            raise ScenarioError(source, f"{key}.target", "'states.*' (every coalition member) takes only "
+                                                         "'coalition.commitment'")
+        if not s.members:
+            raise ScenarioError(source, f"{key}.target", "'states.*' needs coalition members")
+        return
     pattern = (parts[0],) + tuple(parts[2:]) if parts[0] in ("states", "leaders", "factions") else tuple(parts)
     if pattern not in EVENT_TARGETS:
-        allowed = sorted(".".join(p[:1] + ("<id>",) + p[1:]) if p[0] != "domestic" else ".".join(p) for p in EVENT_TARGETS)
+        allowed = sorted(".".join(p[:1] + ("<id>",) + p[1:]) if p[0] in ("states", "leaders", "factions")
+                         else ".".join(p) for p in EVENT_TARGETS)
         raise ScenarioError(source, f"{key}.target", f"cannot target {ev.target!r}; expected one of {', '.join(allowed)}")
     if parts[0] in ("states", "leaders", "factions"):
         ids = [r.id for r in getattr(s, parts[0])]

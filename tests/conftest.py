@@ -30,7 +30,7 @@ def toy_raw(n: int = 3, *, noise: float = 0.0, mechanisms: dict | None = None) -
     states[1]["coalition"] = {"commitment0": 0.5, "deploy_threshold": 0.7, "withdraw_threshold": 0.3}
     reactions = [{"actor": ids[i], "responds_to": ids[(i + 1) % n], "k": 0.2 + 0.05 * i} for i in range(n)]
     return {
-        "name": "toy", "steps": 40, "dt": 0.05, "ladder": copy.deepcopy(LADDER), "states": states,
+        "name": "toy", "horizon": 4, "dt": 0.05, "ladder": copy.deepcopy(LADDER), "states": states,
         "reactions": reactions, "roles": {"adversary": ids[0], "guarantor": ids[-1], "coalition_lead": ids[1]},
         "mechanisms": {"reaction": True, "decisions": False, "coalition": False, "domestic": False, "events": False,
                        **(mechanisms or {})},

@@ -45,7 +45,7 @@ def test_parameter_override_from_the_command_line(tmp_path):
     assert proc.returncode == 0, proc.stderr
     resolved = json.loads((out / "scenario.json").read_text())
     putin = next(l for l in resolved["leaders"] if l["id"] == "putin")
-    assert putin["resolve"] == 1.25 and resolved["steps"] == 5
+    assert putin["resolve"] == 1.25 and resolved["horizon"] == 5
 
 
 @pytest.mark.parametrize("override, key", [

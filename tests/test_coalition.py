@@ -10,7 +10,7 @@ from .conftest import toy_raw
 def hysteresis_scenario():
     raw = toy_raw(3, mechanisms={"coalition": True, "events": True, "reaction": False})
     raw["coalition"] = {"rate": 0.0, "noise": 0.0}  # commitments move only by the scheduled events
-    raw["steps"] = 12
+    raw["horizon"] = 12
     raw["events"] = [
         {"week": 2, "name": "rise above theta_up", "target": "states.S1.coalition.commitment", "value": 0.8},
         {"week": 4, "name": "fall between", "target": "states.S1.coalition.commitment", "value": 0.5},

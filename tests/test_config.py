@@ -145,7 +145,7 @@ def test_hysteresis_thresholds_must_be_ordered(tmp_path):
 
 def test_scenarios_are_frozen(baseline):
     with pytest.raises(dataclasses.FrozenInstanceError):
-        baseline.steps = 3
+        baseline.horizon = 3
 
 
 def _uncommented_numbers(lines: list[str]) -> list[int]:

@@ -31,12 +31,19 @@ def test_summary_columns_and_ranges(small, baseline):
 
 
 def test_summary_matches_single_trajectories(small, baseline):
-    """The ensemble's replicate r is sim.simulate(seed, r): max rung of RUS agrees."""
+    """The ensemble's replicate r is sim.simulate(seed, r): max rung of RUS agrees.
+
+    Rungs that take force count only after Russia's leader used force (docs/model.md), so the
+    level's band is the rung except that it stops below the first kinetic rung before a strike.
+    """
     rus = baseline.index("RUS")
     th = np.array([r.threshold for r in baseline.ladder])
+    kinetic = next(k for k, r in enumerate(baseline.ladder) if r.kinetic)
     for r in (0, 17, 299):
         x = sim.simulate(baseline, seed=5, replicate=r)[:, rus]
-        assert small.summary.loc[r, "max_rung_RUS"] == (np.searchsorted(th, x, side="right") - 1).max()
+        band = (np.searchsorted(th, x, side="right") - 1).max()
+        got = small.summary.loc[r, "max_rung_RUS"]
+        assert got == band or (got == kinetic - 1 < band)
 
 
 @pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs two Numba threads")

@@ -86,7 +86,8 @@ def test_rung_function():
 def test_mechanism_off_switches(baseline):
     from dataclasses import replace
     off = replace(baseline, mechanisms=replace(baseline.mechanisms, reaction=False, decisions=False,
-                                               coalition=False, domestic=False, events=False))
+                                               coalition=False, domestic=False, events=False,
+                                               deterrence=False, alignment=False))
     x = sim.simulate(off, seed=1)
     assert np.array_equal(x, np.repeat(x[:1], len(x), axis=0))  # nothing moves with every mechanism off
 

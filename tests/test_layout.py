@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.arrays import compile_params
+from sim.arrays import compile_params, expanded_events
 from sim.kernel import init_workspace, new_workspace
 from sim.layout import E_ID, FATIGUE, LEVEL
 
@@ -21,10 +21,13 @@ def test_reactions_grouped_by_reacting_state_in_scenario_order(baseline):
 def test_events_grouped_by_week_keep_list_order_and_index():
     s = sim.load_scenario("baseline")
     events = (replace(s.events[0], week=4), *s.events[1:], replace(s.events[0], week=1, value=0.2))
-    p = compile_params(replace(s, events=events))
-    for week in range(s.steps + 1):
+    s = replace(s, events=events)
+    p = compile_params(s)
+    expanded = expanded_events(s)  # a wildcard event becomes one per member, each with its own id
+    assert len(expanded) == len(events) - 1 + len(s.members)
+    for week in range(s.horizon + 1):
         ids = p.event_code[E_ID, p.event_ptr[week]:p.event_ptr[week + 1]].tolist()
-        assert ids == [e for e, ev in enumerate(events) if ev.week == week]
+        assert ids == [e for e, ev, *_ in expanded if ev.week == week]
 
 
 def test_named_rows_are_views(baseline):

@@ -109,3 +109,21 @@ def test_load_run_has_every_table(stored):
     run = load_run(stored)
     assert {"steps", "weekly", "deployed", "members", "events", "summary"} <= set(run)
     assert np.isfinite(run["weekly"]["p_clash"]).all()
+
+
+def test_report_shows_the_share_of_assumed_numbers_beside_the_headline(stored):
+    from sim.sources import assumption_summary, number_sources
+    manifest = read_run(stored)[0]["manifest"]
+    assert manifest["sources"] == assumption_summary(number_sources("baseline"))
+    text = (stored / "report.html").read_text()
+    headline, note = text.index("<h2>Headline</h2>"), text.index('class="sources"')
+    assert headline < note < text.index('class="figure"')
+    assert f"{manifest['sources']['assumed_share']:.0%} of the scenario file's {manifest['sources']['numbers']}" in text
+
+
+def test_sources_note_is_left_out_without_sources():
+    from sim.report import sources_note
+    assert sources_note({}) == "" and sources_note({"sources": {"numbers": 0}}) == ""
+    note = sources_note({"scenario_file": "s.yaml", "sources": {"numbers": 4, "assumed_share": 0.25, "cited": 2,
+                                                                 "calibrated": 1}})
+    assert "25% of the scenario file's 4 numbers are assumptions (2 cited, 1 calibrated)" in note
