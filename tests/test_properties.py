@@ -46,16 +46,17 @@ def raw_scenarios(draw) -> dict:
 
     n = draw(st.integers(1, 50))
     ids = [f"S{i}" for i in range(n)]
-    steps = draw(st.integers(3, 10))
+    horizon = draw(st.integers(3, 10))  # weeks
     n_rungs = draw(st.integers(2, 9))
     gaps = draw(st.lists(num(0.05, 3.0), min_size=n_rungs - 1, max_size=n_rungs - 1))
     thresholds = np.concatenate([[0.0], np.cumsum(gaps)]).tolist()
     ladder = [{"name": f"r{r}", "threshold": t, "risk": draw(num(0.0, 0.3))} for r, t in enumerate(thresholds)]
     members = set(draw(st.lists(st.sampled_from(ids), min_size=1, max_size=n, unique=True)))
+    divergence_level = draw(st.sampled_from([10.0, 1.0e3, 1.0e6]))
     states = []
     for a in ids:
         state = {"id": a, "name": a, "bloc": draw(st.sampled_from(["NATO", "SCO", "none"])),
-                 "x0": draw(num(0.0, 8.0, 1e6)), "fatigue": draw(num(0.0, 1.5, 1e2)),
+                 "x0": min(draw(num(0.0, 8.0, 1e6)), divergence_level), "fatigue": draw(num(0.0, 1.5, 1e2)),
                  "grievance": draw(num(-2.0, 2.0, 1e3)), "noise": draw(num(0.0, 1.0, 1e3)),
                  "capability": draw(num(0.0, 3.0, 1e3)), "exposure": draw(UNIT),
                  "provocation": draw(num(-1.0, 1.0, 1e3))}
@@ -87,11 +88,11 @@ def raw_scenarios(draw) -> dict:
         + [f"states.{a}.coalition.{k}" for a in sorted(members) for k in ("commitment", "deploy_threshold")] \
         + [f"leaders.{ld['id']}.{k}" for ld in leaders for k in ("resolve", "political_capital")] \
         + [f"factions.{fa['id']}.support" for fa in factions] + ["domestic.guarantee", "domestic.guarantee_base"]
-    events = [{"week": draw(st.integers(0, steps)), "name": f"e{e}", "target": draw(st.sampled_from(targets)),
+    events = [{"week": draw(st.integers(0, horizon)), "name": f"e{e}", "target": draw(st.sampled_from(targets)),
                "op": draw(st.sampled_from(["set", "add", "scale"])), "value": draw(num(-2.0, 2.0, 1e3)),
                "probability": draw(UNIT)} for e in range(draw(st.integers(0, 4)))]
     return {
-        "name": "generated", "steps": steps, "dt": draw(st.sampled_from([1.0, 0.5, 0.25])), "ladder": ladder,
+        "name": "generated", "horizon": horizon, "dt": draw(st.sampled_from([1.0, 0.5, 0.25])), "ladder": ladder,
         "states": states, "reactions": reactions, "actions": actions, "leaders": leaders, "factions": factions,
         "events": events,
         "roles": {"adversary": draw(st.sampled_from(ids)), "guarantor": draw(st.sampled_from(ids)),
@@ -99,7 +100,7 @@ def raw_scenarios(draw) -> dict:
         "outcomes": {"clash_rung": draw(st.integers(0, n_rungs - 1)),
                      "deescalation_rung": draw(st.integers(0, n_rungs - 1)),
                      "ladder_actors": draw(st.lists(st.sampled_from(ids), max_size=3, unique=True)),
-                     "divergence_level": draw(st.sampled_from([10.0, 1.0e3, 1.0e6]))},
+                     "divergence_level": divergence_level},
         "mechanisms": {k: draw(st.booleans()) for k in ("reaction", "decisions", "coalition", "domestic", "events")},
     }
 
