@@ -34,8 +34,11 @@ browser:
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 
-# Numba's on-disk cache does not notice edits to helpers in other modules (sim/rng.py).
+# Compiled kernels live in one folder per version of the kernel's source (sim/kernel_cache.py),
+# so an edit never needs this; it frees the disk space of old versions.
+CACHE_HOME ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)
 clean-cache:
+	rm -rf $(CACHE_HOME)/escalation-sim/numba
 	find sim -name '*.nbi' -delete -o -name '*.nbc' -delete
 
 clean: clean-cache

@@ -10,12 +10,14 @@ import sys
 from pathlib import Path
 
 from .callbacks import summary_line
+from .messages import one_line_warnings
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="escalate-aggregate", description=__doc__.splitlines()[0])
     parser.add_argument("sweep_dir", type=Path, help="a sweep directory (hydra.sweep.dir of the multirun)")
     parser.add_argument("--no-report", action="store_true", help="write sweep.parquet only")
+    one_line_warnings("escalate-aggregate")
     args = parser.parse_args(argv)
     from sim.sweep import REPORT_FILE, TABLE_FILE
     from .sensitivity import finish_sweep

@@ -16,7 +16,9 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
-from .plan import PlanError, check_plan, check_settings, job_settings, plan_jobs
+from sim.checks import InputError
+
+from .plan import PlanError, check_launcher, check_plan, check_settings, job_settings, plan_jobs
 
 log = logging.getLogger("escalate")
 
@@ -34,12 +36,13 @@ class SweepCallback(Callback):
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         from sim.sweep import start_sweep
-        jobs = plan_jobs(config)
         try:
             check_settings(config)
+            check_launcher(config.hydra.get("launcher"))
+            jobs = plan_jobs(config)
             settings = [job_settings(config, job) for job in jobs] if jobs is not None else []
             check_plan(settings)
-        except PlanError as err:
+        except (PlanError, InputError) as err:
             print(f"escalate: error: {err}", file=sys.stderr)
             sys.exit(2)
         sweep_dir = Path(config.hydra.sweep.dir)

@@ -10,6 +10,9 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
+from sim import checks
+from sim.scenario import MAX_HORIZON
+
 from .searchpath import scenario_on_searchpath
 
 BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
@@ -55,15 +58,41 @@ def horizon_override(cfg) -> dict:
 
 
 def check_settings(cfg: DictConfig) -> None:
-    """Keys every job needs, checked once for the whole sweep (and again by each job)."""
-    if isinstance(cfg.replicates, bool) or not isinstance(cfg.replicates, int) or cfg.replicates < 1:
-        raise PlanError(f"replicates: expected a positive integer, got {cfg.replicates!r}")
-    if isinstance(cfg.seed, bool) or not isinstance(cfg.seed, int) or not 0 <= cfg.seed < 2 ** 63:
-        raise PlanError(f"seed: expected a non-negative integer, got {cfg.seed!r}")
-    if cfg.seed_policy not in SEED_POLICIES:
-        raise PlanError(f"seed_policy: expected one of {', '.join(SEED_POLICIES)}, got {cfg.seed_policy!r}")
-    if cfg.outputs not in OUTPUTS:
-        raise PlanError(f"outputs: expected one of {', '.join(OUTPUTS)}, got {cfg.outputs!r}")
+    """The run settings of ``config.yaml``, checked before anything runs (once per sweep, again by each job).
+
+    Raises :class:`sim.checks.InputError` naming the key, the value and what is expected.
+    """
+    checks.integer("replicates", cfg.replicates, 1)
+    checks.seed(cfg.seed)
+    for key in ("horizon", "steps"):  # weeks; steps is the older name
+        if cfg.get(key) is not None:
+            checks.integer(key, cfg.get(key), 1, MAX_HORIZON)
+    checks.threads(cfg.get("threads"))
+    checks.seed(cfg.get("narrative_replicate", 0), "narrative_replicate")
+    for key in ("progress", "resume", "overwrite"):
+        checks.flag(key, cfg.get(key, False))
+    checks.number("max_diverged_share", cfg.get("max_diverged_share", 0.0), 0.0, 1.0)
+    checks.choice("seed_policy", cfg.seed_policy, SEED_POLICIES)
+    checks.choice("outputs", cfg.outputs, OUTPUTS)
+
+
+# Launcher settings by name (joblib, submitit, ray's init/remote options): the least each admits.
+# A value Hydra's typed config accepts may still stop every job (n_jobs=0, timeout_min=0).
+LAUNCHER_MINIMUM = {"timeout_min": 1, "cpus_per_task": 1, "tasks_per_node": 1, "nodes": 1, "array_parallelism": 1,
+                    "mem_gb": 1, "cpus_per_gpu": 1, "gpus_per_node": 0, "gpus_per_task": 0, "max_num_timeout": 0,
+                    "signal_delay_s": 0, "num_cpus": 1, "num_gpus": 0, "verbose": 0}
+
+
+def check_launcher(launcher: Any, prefix: str = "hydra.launcher") -> None:
+    """The launcher's numeric settings: null or an integer at least :data:`LAUNCHER_MINIMUM`; ``n_jobs`` not 0."""
+    for key, value in (container(launcher) or {}).items():
+        path = f"{prefix}.{key}"
+        if isinstance(value, dict):
+            check_launcher(value, path)
+        elif key == "n_jobs" and value is not None and (not checks.is_int(value) or value == 0):
+            raise checks.InputError(path, value, "a non-zero integer (-1: one job per core)")
+        elif key in LAUNCHER_MINIMUM and value is not None:
+            checks.integer(path, value, LAUNCHER_MINIMUM[key])
 
 
 def plan_jobs(config: DictConfig) -> list[list[str]] | None:

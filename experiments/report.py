@@ -13,6 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from .messages import one_line_warnings
+
 FORMATS = ("html", "png", "svg", "pdf")
 
 
@@ -35,6 +37,7 @@ def default_out(run_dirs: list[str], fmt: str) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    one_line_warnings("escalate-report")
     args = parser().parse_args(argv)
     from sim.report import RunDirError, check_run_dir, export_report_figures, write_comparison, write_report
     from sim.views.export import ExportError

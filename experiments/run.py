@@ -16,6 +16,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
+from .messages import one_line_warnings
 from .plan import PlanError, check_plan, check_settings, container, flatten, horizon_override, settings_of
 from .searchpath import scenario_on_searchpath
 
@@ -30,10 +31,27 @@ def _discard_empty_run_dir(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _fail(err: Exception, out_dir: Path) -> None:
+def _hydra_files(out_dir: Path) -> dict[str, str]:
+    """Hydra's record of this run's config (``.hydra/*.yaml``), kept in the run's ``COMPLETE`` marker."""
+    sub = HydraConfig.get().output_subdir if HydraConfig.initialized() else None
+    folder = out_dir / sub if sub else None
+    if folder is None or not folder.is_dir():
+        return {}
+    return {str(p.relative_to(out_dir)): p.read_text() for p in sorted(folder.glob("*.yaml"))}
+
+
+def _restore_hydra_files(out_dir: Path) -> None:
+    """Hydra rewrote ``.hydra/`` before a refused run started: put back the finished run's files."""
+    from sim.results import atomic_write_text, read_complete
+    for name, text in ((read_complete(out_dir) or {}).get("hydra_files") or {}).items():
+        atomic_write_text(out_dir / name, text)
+
+
+def _fail(err: Exception, out_dir: Path, status: int = 2) -> None:
+    _restore_hydra_files(out_dir)
     _discard_empty_run_dir(out_dir)
     print(f"escalate: error: {err}", file=sys.stderr)
-    sys.exit(2)
+    sys.exit(status)
 
 
 def scenario_ref(cfg: DictConfig) -> str:
@@ -56,33 +74,43 @@ def _task_overrides() -> list[str]:
 
 
 def run(cfg: DictConfig, out_dir: Path) -> Path:
+    """One ensemble run into ``out_dir``: exit 2 on bad input or a finished run there, 3 when replicates diverge."""
     from sim import ScenarioError, load_scenario
+    from sim.ensemble import DivergenceError
     from sim.pipeline import run_to_directory
+    from sim.results import check_writable
 
     overrides = flatten(container(cfg.params) or {})
     overrides.update(horizon_override(cfg))
     try:
-        scenario = load_scenario(scenario_ref(cfg), overrides)
         check_settings(cfg)
+        check_writable(out_dir, cfg.overwrite)
+        scenario = load_scenario(scenario_ref(cfg), overrides)
     except (ScenarioError, ValueError) as err:
         _fail(err, out_dir)
     log.info("scenario %s: %d replicates, seed %d -> %s", scenario.name, cfg.replicates, cfg.seed, out_dir)
-    run_to_directory(scenario, cfg.replicates, cfg.seed, out_dir, threads=cfg.threads,
-                     narrative_replicate=cfg.narrative_replicate, progress=cfg.progress,
-                     report=cfg.outputs == "full", hydra_overrides=_task_overrides())
+    try:
+        run_to_directory(scenario, cfg.replicates, cfg.seed, out_dir, threads=cfg.threads,
+                         narrative_replicate=cfg.narrative_replicate, progress=cfg.progress,
+                         report=cfg.outputs == "full", overwrite=cfg.overwrite,
+                         max_diverged_share=cfg.max_diverged_share,
+                         complete_record={"hydra_files": _hydra_files(out_dir)}, hydra_overrides=_task_overrides())
+    except DivergenceError as err:
+        _fail(err, out_dir, status=3)
     return out_dir
 
 
 def run_design(cfg: DictConfig, out_dir: Path) -> Path:
     """A batched design outside a multirun: one job in ``out_dir``, aggregated there."""
-    from sim.sweep import start_sweep
+    from sim.sweep import check_fresh, start_sweep
     from .sensitivity import finish_sweep
     from .sweep import run_job
 
     try:
         check_settings(cfg)
+        check_fresh(out_dir, overwrite=cfg.overwrite, resume=cfg.resume)
         check_plan([{**settings_of(cfg), "scenario": scenario_ref(cfg)}])
-    except PlanError as err:
+    except (PlanError, ValueError) as err:
         _fail(err, out_dir)
     start_sweep(out_dir, None, resume=bool(cfg.resume), seed=cfg.seed, replicates=cfg.replicates,
                 seed_policy=cfg.seed_policy)
@@ -93,6 +121,7 @@ def run_design(cfg: DictConfig, out_dir: Path) -> Path:
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="config")
 def main(cfg: DictConfig) -> None:
+    one_line_warnings("escalate")
     out_dir = Path(HydraConfig.get().runtime.output_dir)
     if HydraConfig.get().mode == RunMode.MULTIRUN:
         from .sweep import run_job

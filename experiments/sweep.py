@@ -25,7 +25,7 @@ def fingerprint(cfg: DictConfig, scenario_raw: dict, design: dict) -> str:
     """What a job's result depends on; ``resume`` reuses a finished job only when this matches."""
     import sim
     inputs = {"scenario": scenario_raw, "design": design, "replicates": cfg.replicates, "seed": cfg.seed,
-              "seed_policy": cfg.seed_policy, "outputs": cfg.outputs,
+              "seed_policy": cfg.seed_policy, "outputs": cfg.outputs, "max_diverged_share": cfg.max_diverged_share,
               "narrative_replicate": cfg.narrative_replicate if cfg.outputs != "summary" else None,
               "version": sim.__version__}
     text = json.dumps(inputs, sort_keys=True, default=str)
@@ -70,6 +70,7 @@ def run_job(cfg: DictConfig, out_dir: Path, *, job: int = 0, scenario: str, over
         runner = _full_run(cfg, out_dir, overrides) if cfg.outputs != "summary" else None
     rows = evaluate_points(points, frame, replicates=cfg.replicates, seed=cfg.seed, fixed=params,
                            seed_policy=cfg.seed_policy, threads=cfg.threads,
+                           max_diverged_share=cfg.max_diverged_share,
                            progress=bool(cfg.progress) and design is not None, run=runner)
     wall = time.perf_counter() - started
     failed = rows[rows["status"] != "ok"]
@@ -87,8 +88,10 @@ def _full_run(cfg: DictConfig, out_dir: Path, overrides):
     from sim.pipeline import run_to_directory
 
     def run(scenario, seed: int) -> pd.DataFrame:
+        # a sweep reruns a job in place (``resume`` keeps finished ones): its folder is the job's own
         run_to_directory(scenario, cfg.replicates, seed, out_dir, threads=cfg.threads,
                          narrative_replicate=cfg.narrative_replicate, report=cfg.outputs == "full",
+                         overwrite=True, max_diverged_share=cfg.max_diverged_share,
                          hydra_overrides=list(overrides))
         return pd.read_parquet(out_dir / "summary.parquet")
     return run

@@ -8,6 +8,8 @@ Library entry points (the command line and Hydra are thin layers over these):
 >>> model = sim.EscalationModel(scenario, seed=1); model.run()  # Mesa path
 >>> result = sim.run_ensemble(scenario, replicates=1000, seed=1)
 """
+# first: Numba reads its cache folder from the environment when it is first imported
+from . import kernel_cache  # noqa: F401  (sets NUMBA_CACHE_DIR; see its docstring)
 from .scenario import Scenario
 from .validate import ScenarioError, available_scenarios, load_scenario
 from .simulate import simulate

@@ -31,11 +31,16 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
+from . import checks
+
 KINDS = ("grid", "lhs", "sobol", "saltelli", "morris", "random")
 MORRIS_LEVELS = 4  # grid levels of a Morris design; its analysis must use the same number
 
 
-class DesignError(ValueError):
+MAX_POINTS = 10_000_000  # a whole design above this is a typo (grid n ** d), not a plan
+
+
+class DesignError(checks.InputError):
     """A design that cannot be sampled; the message names the key."""
 
 
@@ -65,29 +70,34 @@ def design_from_config(spec: Mapping[str, Any] | None) -> Design | None:
         return None
     kind = spec["kind"]
     if kind not in KINDS:
-        raise DesignError(f"design.kind: expected one of {', '.join(KINDS)}, got {kind!r}")
-    n = _positive_int(spec.get("n"), "design.n")
+        raise DesignError("design.kind", kind, f"one of {', '.join(KINDS)}")
+    n = checks.integer("design.n", spec.get("n"), 1, MAX_POINTS, error=DesignError)
     if kind in ("sobol", "saltelli") and n & (n - 1):
-        raise DesignError(f"design.n: a {kind} design needs a power of two, got {n} "
-                          f"(try {2 ** math.ceil(math.log2(n))})")
+        raise DesignError("design.n", detail=f"a {kind} design needs a power of two, got {n} "
+                                             f"(try {2 ** math.ceil(math.log2(n))})")
     params = []
     for path, bounds in (spec.get("params") or {}).items():
         if not isinstance(bounds, (list, tuple)) or len(bounds) != 2 or not all(_is_number(b) for b in bounds):
-            raise DesignError(f"design.params.{path}: expected [low, high], got {bounds!r}")
+            raise DesignError(f"design.params.{path}", bounds, "[low, high] (two finite numbers)")
         low, high = float(bounds[0]), float(bounds[1])
         if not low <= high:
-            raise DesignError(f"design.params.{path}: low {low} is above high {high}")
+            raise DesignError(f"design.params.{path}", detail=f"low {low} is above high {high}")
         params.append((str(path), low, high))
     if not params:
-        raise DesignError("design.params: a design needs at least one parameter range")
+        raise DesignError("design.params", detail="a design needs at least one parameter range")
     seed = spec.get("seed")
-    if seed is not None and (not _is_int(seed) or seed < 0):
-        raise DesignError(f"design.seed: expected a non-negative integer or null, got {seed!r}")
-    parts = _positive_int(spec.get("parts", 1), "design.parts")
-    part = spec.get("part", 0)
-    if not _is_int(part) or not 0 <= part < parts:
-        raise DesignError(f"design.part: expected an integer in [0, {parts}), got {part!r}")
-    return Design(kind=kind, n=n, params=tuple(params), seed=seed, parts=parts, part=part)
+    if seed is not None:
+        checks.seed(seed, "design.seed", error=DesignError)
+    parts = checks.integer("design.parts", spec.get("parts", 1), 1, MAX_POINTS, error=DesignError)
+    part = checks.integer("design.part", spec.get("part", 0), 0, parts - 1, error=DesignError)
+    design = Design(kind=kind, n=n, params=tuple(params), seed=seed, parts=parts, part=part)
+    if design.size > MAX_POINTS:
+        raise DesignError("design.n", detail=f"a {kind} design of n={n} over {len(params)} parameters has "
+                                             f"{design.size:,} points, expected at most {MAX_POINTS:,}")
+    if parts > design.size:
+        raise DesignError("design.parts", detail=f"{parts} parts of a design of {design.size} points leave "
+                                                 f"some parts empty, expected at most {design.size}")
+    return design
 
 
 def sample(design: Design, seed: int) -> pd.DataFrame:
@@ -142,12 +152,3 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) \
         and math.isfinite(float(value))
 
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-
-
-def _positive_int(value: Any, key: str) -> int:
-    if not _is_int(value) or value < 1:
-        raise DesignError(f"{key}: expected a positive integer, got {value!r}")
-    return int(value)

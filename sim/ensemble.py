@@ -8,13 +8,18 @@ import numba
 import numpy as np
 import pandas as pd
 
+from . import checks
 from .arrays import compile_params
 from .ensemble_kernel import LEVEL_BINS, UNIT_BINS, run_replicates
 from .layout import CLASH_CAUSES, Counts, Summaries
 from .scenario import Scenario
-from .simulate import check_seed
+from .simulate import check_scenario, check_seed
 
 DEFAULT_BATCH = 20_000  # replicates per kernel call: bounds summary buffers and drives the progress bar
+
+
+class DivergenceError(RuntimeError):
+    """Too many replicates left the numeric range: their outcomes would be meaningless."""
 
 
 @dataclass
@@ -53,9 +58,26 @@ class EnsembleResult:
         from .results import headline
         return headline(self)
 
-    def save(self, directory, **manifest_extra) -> None:
+    def save(self, directory, *, overwrite: bool = False, **manifest_extra) -> None:
         from .results import save_ensemble
-        save_ensemble(self, directory, **manifest_extra)
+        save_ensemble(self, directory, overwrite=overwrite, **manifest_extra)
+
+    def check_divergence(self, max_share: float = checks.MAX_DIVERGED_SHARE) -> None:
+        """Raise :class:`DivergenceError` when more than ``max_share`` of the replicates diverged.
+
+        A diverged replicate had a level above ``outcomes.divergence_level`` (or not a
+        number) and stopped; headline numbers over such replicates are not results.
+        """
+        max_share = checks.number("max_diverged_share", max_share, 0.0, 1.0)
+        diverged = int(self.summary["diverged"].sum())
+        if diverged <= max_share * self.replicates:
+            return
+        s = self.scenario
+        raise DivergenceError(
+            f"{s.source}: {diverged} of {self.replicates} replicates ({diverged / self.replicates:.1%}) diverged "
+            f"(a level above outcomes.divergence_level={s.outcomes.divergence_level:g}), more than "
+            f"max_diverged_share={max_share:g}: check the magnitudes of noise, reactions, grievance and "
+            f"fatigue (fatigue * dt above 2 is unstable), or raise max_diverged_share")
 
 
 def _allocate(p, slots: int, n_bins: int):
@@ -79,11 +101,12 @@ def run_ensemble(scenario: Scenario, replicates: int, seed: int, *, threads: int
     result is the same for any ``threads`` and ``batch``. ``progress`` shows a
     progress bar over batches.
     """
+    check_scenario(scenario)
+    checks.integer("replicates", replicates, 1)
     check_seed(seed)
-    if isinstance(replicates, bool) or not isinstance(replicates, (int, np.integer)) or replicates < 1:
-        raise ValueError(f"replicates must be a positive integer, got {replicates!r}")
-    if batch < 1:
-        raise ValueError(f"batch must be positive, got {batch!r}")
+    threads = checks.threads(threads)
+    checks.integer("batch", batch, 1)
+    checks.flag("progress", progress)
     p = compile_params(scenario)
     old_threads = numba.get_num_threads()
     if threads is not None:

@@ -6,9 +6,11 @@ import json
 import time
 from pathlib import Path
 
+from . import checks
 from .ensemble import run_ensemble
-from .results import atomic_write_text, save_ensemble
+from .results import atomic_write_text, check_writable, mark_complete, save_ensemble
 from .scenario import Scenario
+from .simulate import check_scenario, check_seed
 
 
 def scenario_dict(scenario: Scenario) -> dict:
@@ -17,27 +19,45 @@ def scenario_dict(scenario: Scenario) -> dict:
 
 
 def run_to_directory(scenario: Scenario, replicates: int, seed: int, out_dir, *, threads: int | None = None,
-                     narrative_replicate: int = 0, progress: bool = False, report: bool = True, **manifest_extra) -> Path:
+                     narrative_replicate: int = 0, progress: bool = False, report: bool = True,
+                     overwrite: bool = False, max_diverged_share: float = checks.MAX_DIVERGED_SHARE,
+                     complete_record: dict | None = None, **manifest_extra) -> Path:
     """Run ``scenario`` and write every output into ``out_dir``; returns the directory.
 
-    Each file is written atomically and ``manifest.json`` comes after the tables,
-    so a directory with a manifest holds a complete set of tables.
+    Every argument is checked before anything runs (:class:`sim.checks.InputError`).
+    A directory holding a complete run is refused unless ``overwrite``
+    (:class:`sim.results.RunExistsError`); a run in which more than
+    ``max_diverged_share`` of the replicates diverged raises
+    :class:`sim.ensemble.DivergenceError` and writes nothing. Each file is written
+    atomically, and the ``COMPLETE`` marker (holding ``complete_record``) comes last.
     """
+    check_scenario(scenario)
+    checks.integer("replicates", replicates, 1)
+    check_seed(seed)
+    checks.seed(narrative_replicate, "narrative_replicate")
+    checks.threads(threads)
+    for key, value in (("progress", progress), ("report", report), ("overwrite", overwrite)):
+        checks.flag(key, value)
+    checks.number("max_diverged_share", max_diverged_share, 0.0, 1.0)
     out_dir = Path(out_dir)
+    check_writable(out_dir, overwrite)
     started = time.perf_counter()
     result = run_ensemble(scenario, replicates, seed, threads=threads, progress=progress)
+    result.check_divergence(max_diverged_share)
     # Mesa and the report's Plotly load after the ensemble: the first simulated week comes sooner
     from .model import EscalationModel
     from .report import write_report
 
     model = EscalationModel(scenario, seed, narrative_replicate).run()
     config = scenario_dict(scenario)
-    atomic_write_text(out_dir / "scenario.json", json.dumps(config, indent=2))
     if scenario.path is not None and scenario.path.is_file() and "sources" not in manifest_extra:
         from .sources import assumption_summary, number_sources
         manifest_extra["sources"] = assumption_summary(number_sources(scenario.path))
-    save_ensemble(result, out_dir, events=model.events, narrative_replicate=narrative_replicate,
+    save_ensemble(result, out_dir, events=model.events, overwrite=overwrite, complete=False,
+                  narrative_replicate=narrative_replicate,
                   total_wall_time_s=round(time.perf_counter() - started, 3), **manifest_extra)
+    atomic_write_text(out_dir / "scenario.json", json.dumps(config, indent=2))
     if report:
-        write_report(out_dir, config)
+        write_report(out_dir, config, require_complete=False)
+    mark_complete(out_dir, result, **(complete_record or {}))
     return out_dir

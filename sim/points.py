@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from .checks import MAX_DIVERGED_SHARE
 from .stats import wilson_interval
 from .scenario import Scenario
 from .validate import ScenarioError, build_scenario, load_scenario, set_path
@@ -142,20 +143,23 @@ def adversary_column(summary: pd.DataFrame) -> str | None:
 
 def evaluate_points(points: ScenarioPoints, frame: pd.DataFrame, *, replicates: int, seed: int,
                     fixed: Mapping[str, Any] | None = None, seed_policy: str = "per_point",
-                    threads: int | None = None, progress: bool = False,
+                    threads: int | None = None, progress: bool = False, max_diverged_share: float = MAX_DIVERGED_SHARE,
                     run: Callable[[Scenario, int], pd.DataFrame] | None = None) -> pd.DataFrame:
     """One row per row of ``frame`` (columns: dotted paths): the point's values, seed, status and outcomes.
 
     ``fixed`` holds the overrides already applied to ``points`` (they are part of every
     point's identity and seed). A point that fails (a value out of range, a crash) gets
     ``status = "failed"`` and its ``error``; the others go on. ``run(scenario, seed)``
-    returns the per-replicate table of a point (default: an ensemble of ``replicates``).
+    returns the per-replicate table of a point (default: an ensemble of ``replicates``,
+    failed when more than ``max_diverged_share`` of them diverge).
     """
     if run is None:
         from .ensemble import run_ensemble
 
         def run(scenario: Scenario, point_seed: int) -> pd.DataFrame:
-            return run_ensemble(scenario, replicates, point_seed, threads=threads).summary
+            result = run_ensemble(scenario, replicates, point_seed, threads=threads)
+            result.check_divergence(max_diverged_share)
+            return result.summary
     if seed_policy not in SEED_POLICIES:
         raise ValueError(f"seed_policy: expected one of {', '.join(SEED_POLICIES)}, got {seed_policy!r}")
     fixed = dict(fixed or {})

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import views
-from .results import atomic_write_text, load_run
+from .results import COMPLETE_FILE, atomic_write_text, load_run, read_complete
 from .views.page import FigureEntry, cards, config_block, meta_list, page, table
 
 REQUIRED_TABLES = ("steps", "weekly", "deployed", "members", "events")
@@ -23,8 +23,12 @@ class RunDirError(ValueError):
     """A path that is not a complete run directory."""
 
 
-def check_run_dir(run_dir) -> Path:
-    """The directory if it holds a manifest and every table a report needs; else a one-line RunDirError."""
+def check_run_dir(run_dir, *, require_complete: bool = True) -> Path:
+    """The directory if it holds a finished run (its ``COMPLETE`` marker) and every table a report needs.
+
+    Else a one-line RunDirError. ``require_complete=False`` serves the run itself,
+    which writes its report before marking the directory complete.
+    """
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
         raise RunDirError(f"{run_dir}: no such directory")
@@ -33,12 +37,15 @@ def check_run_dir(run_dir) -> Path:
     absent = [f"{t}.parquet" for t in REQUIRED_TABLES if not (run_dir / f"{t}.parquet").is_file()]
     if absent:
         raise RunDirError(f"{run_dir}: incomplete run directory (missing {', '.join(absent)})")
+    if require_complete and read_complete(run_dir) is None:
+        raise RunDirError(f"{run_dir}: incomplete run directory (no {COMPLETE_FILE} marker: the run was "
+                          "interrupted or is still writing)")
     return run_dir
 
 
-def read_run(run_dir) -> tuple[dict, dict | None]:
+def read_run(run_dir, *, require_complete: bool = True) -> tuple[dict, dict | None]:
     """The stored tables and manifest of ``run_dir`` and its resolved scenario (None if not stored)."""
-    run_dir = check_run_dir(run_dir)
+    run_dir = check_run_dir(run_dir, require_complete=require_complete)
     try:
         run = load_run(run_dir)
         scenario = run_dir / "scenario.json"
@@ -153,9 +160,9 @@ def build_report(run: dict, config: dict | None = None) -> str:
     return page(f"{m.get('scenario')} - escalation report", header, run_figures(run, config), footer)
 
 
-def write_report(run_dir, config: dict | None = None, out=None) -> Path:
+def write_report(run_dir, config: dict | None = None, out=None, *, require_complete: bool = True) -> Path:
     """Build ``report.html`` (or ``out``) from the stored tables of ``run_dir``; no simulation."""
-    run, stored = read_run(run_dir)
+    run, stored = read_run(run_dir, require_complete=require_complete)
     path = Path(out) if out else Path(run_dir) / "report.html"
     atomic_write_text(path, build_report(run, config if config is not None else stored))
     return path

@@ -17,6 +17,7 @@ import math
 import os
 import platform
 import time
+import warnings
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -68,6 +69,17 @@ def finished_job(job_dir, fingerprint: str) -> dict | None:
     return None
 
 
+def check_fresh(run_dir, *, overwrite: bool, resume: bool) -> None:
+    """Refuse a design run into a folder whose job already finished, unless ``overwrite`` or ``resume``."""
+    from .results import RunExistsError
+    info = read_job(run_dir)
+    if info is None or overwrite or resume:
+        return
+    raise RunExistsError(f"{run_dir}: holds a finished design run ({info.get('points', '?')} points, status "
+                         f"{info.get('status')}); set overwrite=true to replace it, resume=true to keep its "
+                         "finished points, or choose another output directory (hydra.run.dir)")
+
+
 # --- the plan ----------------------------------------------------------------
 
 def start_sweep(sweep_dir, jobs: list[dict] | None, *, resume: bool, **info) -> None:
@@ -116,6 +128,10 @@ def collect(sweep_dir) -> tuple[pd.DataFrame, dict]:
     started = plan.get("started_at", math.inf)
     frames, counts = [], {"jobs": len(numbers), "ok": 0, "failed": 0, "missing": 0, "resumed": 0,
                           "replicate_runs_new": 0}
+    unfinished = {p.parent for p in sweep_dir.glob(f"*/{POINTS_FILE}")} - {d for d, _ in found.values()}
+    for job_dir in sorted(unfinished):
+        warnings.warn(f"{job_dir}: incomplete job (points without {JOB_FILE}: interrupted or still running), "
+                      "counted as missing", stacklevel=2)
     for num in numbers:
         if num in found and planned is not None and not _same_job(planned[num], found[num][1]):
             del found[num]  # left by an earlier, different sweep in this folder

@@ -25,6 +25,7 @@ from typing import Any, Iterable, Mapping
 import yaml
 
 from . import scenario as sc
+from .plausible import warn_implausible
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "configs" / "scenario"
 VARIANT_KEYS = ("extends", "set", "append")
@@ -271,6 +272,8 @@ def build_scenario(raw: Mapping[str, Any], source: str = "<memory>", errors: lis
         _check_references(scenario, source, errors)
     except ScenarioError as err:  # a check that must stop the others
         _problem(errors, err)
+    if not errors:  # a scenario with problems gets them, not warnings as well
+        warn_implausible(scenario, source)
     return scenario
 
 
@@ -405,6 +408,10 @@ def _check_references(s: sc.Scenario, source: str, errors: list | None = None) -
         _problem(errors, ScenarioError(source, "ladder", "at least two rungs are required"))
     if len(s.ladder) > sc.MAX_RUNGS:
         _problem(errors, ScenarioError(source, "ladder", f"at most {sc.MAX_RUNGS} rungs, got {len(s.ladder)}"))
+    for i, st in enumerate(s.states):
+        if st.x0 > s.outcomes.divergence_level:  # the kernel checks levels only as they change
+            _problem(errors, ScenarioError(source, f"states[{i}].x0", f"{st.x0!r} starts above "
+                                           f"outcomes.divergence_level ({s.outcomes.divergence_level:g})"))
     per_week = 1.0 / s.dt
     if abs(per_week - round(per_week)) > 1e-9 * per_week:
         _problem(errors, ScenarioError(source, "dt", f"{s.dt!r} weeks per step does not divide a week; expected "

@@ -2,12 +2,22 @@
 from __future__ import annotations
 
 import copy
+import os
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
 
 import sim
 from sim.validate import build_scenario
+
+# Property tests (tests/test_properties.py): "ci" is deterministic (the same examples on every run,
+# so it cannot flake) and runs 250 examples per test; "thorough" explores with fresh random examples.
+# Choose with HYPOTHESIS_PROFILE=thorough.
+_COMMON = dict(deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("ci", max_examples=250, derandomize=True, database=None, **_COMMON)
+settings.register_profile("thorough", max_examples=5000, **_COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 LADDER = [{"name": f"rung {r}", "threshold": float(r), "risk": 0.0} for r in range(9)]
 

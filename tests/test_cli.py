@@ -1,21 +1,11 @@
 """End to end: the `escalate` command writes a complete run directory, or nothing on bad input."""
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from .cli import escalate
 from .test_ensemble import REQUIRED
-
-ESCALATE = [sys.executable, "-m", "experiments.run"]
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def escalate(*args, cwd):
-    return subprocess.run([*ESCALATE, *args], cwd=cwd, capture_output=True, text=True, timeout=600,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(cwd)})
 
 
 @pytest.fixture(scope="module")

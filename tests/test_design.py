@@ -69,11 +69,11 @@ def test_parts_cut_the_design_into_contiguous_slices():
 
 @pytest.mark.parametrize("spec, message", [
     ({"kind": "latin", "n": 4, "params": PARAMS}, "design.kind: expected one of"),
-    ({"kind": "lhs", "n": 0, "params": PARAMS}, "design.n: expected a positive integer"),
+    ({"kind": "lhs", "n": 0, "params": PARAMS}, r"design.n: expected an integer in \[1, 10000000\], got 0"),
     ({"kind": "lhs", "n": 4, "params": {}}, "design.params: a design needs at least one"),
     ({"kind": "lhs", "n": 4, "params": {"a.b": [1]}}, r"design.params.a.b: expected \[low, high\]"),
     ({"kind": "lhs", "n": 4, "params": {"a.b": [2, 1]}}, "design.params.a.b: low 2.0 is above high 1.0"),
-    ({"kind": "lhs", "n": 4, "params": PARAMS, "parts": 2, "part": 2}, r"design.part: expected an integer in \[0, 2\)"),
+    ({"kind": "lhs", "n": 4, "params": PARAMS, "parts": 2, "part": 2}, r"design.part: expected an integer in \[0, 1\]"),
 ])
 def test_malformed_designs_are_refused_naming_the_key(spec, message):
     with pytest.raises(DesignError, match=message):

@@ -93,5 +93,5 @@ def test_mechanism_off_switches(baseline):
 
 
 def test_bad_seed_is_rejected(baseline):
-    with pytest.raises(ValueError, match="seed must be"):
+    with pytest.raises(ValueError, match=r"seed: expected an integer in \[0, 2\*\*63\), got -1"):
         sim.simulate(baseline, seed=-1)

@@ -15,21 +15,19 @@ from sim.design import design_from_config, sample
 from sim.points import point_seed, summarize
 from sim.sweep import JOB_FILE, PLAN_FILE, REPORT_FILE, TABLE_FILE, comparable
 
-ROOT = Path(__file__).resolve().parent.parent
+from .cli import escalate as run_escalate
+from .cli import escalate_env
+
 RESOLVE, GUARANTEE = "leaders.putin.resolve", "domestic.guarantee_base"
 GRID = [f"+params.{RESOLVE}=0.6,1.2", f"+params.{GUARANTEE}=0.2,0.5,0.8"]
 SMALL = ["replicates=60", "steps=12", "seed=5", "outputs=summary", "progress=false"]
 
 
 def escalate(*args, cwd, timeout=600, **popen):
-    # Ray would otherwise report usage statistics over the network
-    env = {"PYTHONPATH": str(ROOT), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(cwd),
-           "RAY_USAGE_STATS_ENABLED": "0"}
-    command = [sys.executable, "-m", "experiments.run", *args]
-    if popen:
-        return subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                start_new_session=True, **popen)
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+    if not popen:
+        return run_escalate(*args, cwd=cwd, timeout=timeout)
+    return subprocess.Popen([sys.executable, "-m", "experiments.run", *args], cwd=cwd, env=escalate_env(cwd),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, **popen)
 
 
 def run_sweep(base: Path, name: str, *args) -> pd.DataFrame:
