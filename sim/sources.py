@@ -89,6 +89,8 @@ def _walk(node: Any, path: str, comment: str, file: str, line: int, out: list[Nu
             own = _eol(node.ca.items.get(key), 2)
             _walk(value, f"{path}.{key}" if path else str(key), own or comment, file, node.lc.value(key)[0] + 1, out)
     elif isinstance(node, CommentedSeq):
+        if not any(isinstance(v, CommentedMap) for v in node):
+            return  # a list of codes or ids (ladder_actors, mid_hiact), not parameters
         for i, value in enumerate(node):
             own = _eol(node.ca.items.get(i), 0)
             _walk(value, f"{path}.{_record_key(value, start + i)}", own or comment, file, node.lc.item(i)[0] + 1, out)
