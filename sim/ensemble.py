@@ -144,15 +144,16 @@ def _progress(total: int, enabled: bool, name: str):
 
 
 def _new_summaries(n: int, n_rungs: int) -> Summaries:
-    """Per-replicate outcome columns in their final dtypes: weeks and counts int32 (the horizon is at most
-    ``sim.scenario.MAX_HORIZON`` weeks), rungs int8 (at most ``MAX_RUNGS``)."""
-    weeks = lambda: np.zeros(n, np.int32)  # noqa: E731
+    """Per-replicate outcome columns in their final dtypes, as narrow as the schema allows (the summary is
+    most of an ensemble's memory): weeks and counts int16 (at most ``MAX_HORIZON`` weeks and ``MAX_STATES``
+    states), rungs int8 (at most ``MAX_RUNGS``)."""
+    small = lambda: np.zeros(n, np.int16)  # noqa: E731
     return Summaries(
         max_rung=np.zeros(n, np.int8), max_rung_adversary=np.zeros(n, np.int8),
-        first_week=np.zeros((n_rungs, n), np.int32),  # one contiguous column per rung
-        clash_week=weeks(), clash_cause=np.zeros(n, np.int8), deployed_peak=weeks(), deployed_final=weeks(),
+        first_week=np.zeros((n_rungs, n), np.int16),  # one contiguous column per rung
+        clash_week=small(), clash_cause=np.zeros(n, np.int8), deployed_peak=small(), deployed_final=small(),
         guarantee_final=np.zeros(n), capital_final=np.zeros(n), diverged=np.zeros(n, np.bool_),
-        diverged_week=weeks(), deescalated=np.zeros(n, np.bool_), ceasefire_week=weeks(),
+        diverged_week=small(), deescalated=np.zeros(n, np.bool_), ceasefire_week=small(),
     )
 
 

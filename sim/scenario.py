@@ -19,9 +19,10 @@ def _f(default=..., *, lo=None, hi=None, doc=""):
 
 
 PROBABILITY = {"lo": 0.0, "hi": 1.0}
-MAX_HORIZON = 2_600  # weeks (50 years): per-week histograms grow with the horizon (assumption: far beyond any crisis)
+MAX_HORIZON = 2_600  # weeks (50 years; week columns are int16): per-week histograms grow with the horizon (assumption: far beyond any crisis)
 MAX_STEPS_PER_WEEK = 1_000
 MAX_RUNGS = 127  # rung columns are int8
+MAX_STATES = 32_767  # count columns are int16
 
 
 @dataclass(frozen=True)

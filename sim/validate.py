@@ -406,6 +406,8 @@ def _check_references(s: sc.Scenario, source: str, errors: list | None = None) -
     unique(s.ladder, "name", "ladder")
     if len(s.ladder) < 2:
         _problem(errors, ScenarioError(source, "ladder", "at least two rungs are required"))
+    if len(s.states) > sc.MAX_STATES:
+        _problem(errors, ScenarioError(source, "states", f"at most {sc.MAX_STATES} states, got {len(s.states)}"))
     if len(s.ladder) > sc.MAX_RUNGS:
         _problem(errors, ScenarioError(source, "ladder", f"at most {sc.MAX_RUNGS} rungs, got {len(s.ladder)}"))
     for i, st in enumerate(s.states):
