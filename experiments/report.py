@@ -24,14 +24,16 @@ def parser() -> argparse.ArgumentParser:
                    help="html: one self-contained page (default); png, svg, pdf: every figure as a file")
     p.add_argument("--out", type=Path, default=None,
                    help="the page (html) or folder (images) to write; default: RUN_DIR/report.html or "
-                        "RUN_DIR/figures/ for one run, comparison_report.html or comparison_figures/ for several")
+                        "RUN_DIR/figures/ for one run, results/comparison_report.html or results/comparison_figures/ "
+                        "for several")
     return p
 
 
 def default_out(run_dirs: list[str], fmt: str) -> Path:
     if len(run_dirs) == 1:
         return Path(run_dirs[0]) / ("report.html" if fmt == "html" else "figures")
-    return Path("comparison_report.html" if fmt == "html" else "comparison_figures")
+    # under results/, which git ignores, never the folder the command was typed in
+    return Path("results") / ("comparison_report.html" if fmt == "html" else "comparison_figures")
 
 
 def main(argv: list[str] | None = None) -> int:

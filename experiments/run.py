@@ -16,12 +16,15 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
+from .naming import register as _register_run_name
 from .plan import PlanError, check_plan, check_settings, container, flatten, horizon_override, settings_of
 from .searchpath import scenario_on_searchpath
 
+_register_run_name()  # before Hydra composes hydra.run.dir
+
 log = logging.getLogger("escalate")
 
-__all__ = ["flatten", "main", "run", "scenario_ref"]
+__all__ = ["app", "flatten", "main", "run", "scenario_ref"]
 
 
 def _discard_empty_run_dir(path: Path) -> None:
@@ -57,6 +60,7 @@ def _task_overrides() -> list[str]:
 
 def run(cfg: DictConfig, out_dir: Path) -> Path:
     from sim import ScenarioError, load_scenario
+    from sim.identity import override_items, run_label
     from sim.pipeline import run_to_directory
 
     overrides = flatten(container(cfg.params) or {})
@@ -66,10 +70,12 @@ def run(cfg: DictConfig, out_dir: Path) -> Path:
         check_settings(cfg)
     except (ScenarioError, ValueError) as err:
         _fail(err, out_dir)
-    log.info("scenario %s: %d replicates, seed %d -> %s", scenario.name, cfg.replicates, cfg.seed, out_dir)
+    label = run_label(scenario.name, overrides)
+    log.info("scenario %s: %d replicates, seed %d -> %s", label, cfg.replicates, cfg.seed, out_dir)
     run_to_directory(scenario, cfg.replicates, cfg.seed, out_dir, threads=cfg.threads,
                      narrative_replicate=cfg.narrative_replicate, progress=cfg.progress,
-                     report=cfg.outputs == "full", hydra_overrides=_task_overrides())
+                     report=cfg.outputs == "full", hydra_overrides=_task_overrides(),
+                     label=label, overrides=override_items(overrides))
     return out_dir
 
 
@@ -85,14 +91,21 @@ def run_design(cfg: DictConfig, out_dir: Path) -> Path:
     except PlanError as err:
         _fail(err, out_dir)
     start_sweep(out_dir, None, resume=bool(cfg.resume), seed=cfg.seed, replicates=cfg.replicates,
-                seed_policy=cfg.seed_policy)
+                seed_policy=cfg.seed_policy, horizon=cfg.get("horizon") or cfg.get("steps"),
+                labels=container(cfg.get("labels")) or {})
     run_job(cfg, out_dir, scenario=scenario_ref(cfg), overrides=_task_overrides())
     finish_sweep(out_dir, report=cfg.outputs == "full")
     return out_dir
 
 
+def _print_headline(out_dir: Path) -> None:
+    import json
+    from sim.answer import headline_line
+    print(headline_line(json.loads((out_dir / "manifest.json").read_text())))
+
+
 @hydra.main(version_base="1.3", config_path="../configs", config_name="config")
-def main(cfg: DictConfig) -> None:
+def app(cfg: DictConfig) -> None:
     out_dir = Path(HydraConfig.get().runtime.output_dir)
     if HydraConfig.get().mode == RunMode.MULTIRUN:
         from .sweep import run_job
@@ -101,11 +114,26 @@ def main(cfg: DictConfig) -> None:
         return
     if cfg.design.get("kind"):
         run_design(cfg, out_dir)
+        from sim.sweep_report import sweep_answer_of
+        print(sweep_answer_of(out_dir))
         print(f"sweep table: {out_dir / 'sweep.parquet'}")
         return
     run(cfg, out_dir)
+    _print_headline(out_dir)
     if cfg.outputs == "full":
         print(f"report: {out_dir / 'report.html'}")
+
+
+def main() -> None:
+    """``escalate``: the Hydra app, with a Ctrl-C that says what to do instead of a traceback."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sweep = any(a in ("-m", "--multirun") for a in sys.argv[1:])
+        print("escalate: interrupted; " + ("rerun with resume=true to finish the sweep (finished jobs are kept)"
+                                           if sweep else "the run directory is incomplete (no manifest.json)"),
+              file=sys.stderr)
+        sys.exit(130)
 
 
 if __name__ == "__main__":
