@@ -5,6 +5,8 @@ interrupted sweep, while one still runs on a cluster, or to rebuild the report.
 """
 from __future__ import annotations
 
+from .help import plain
+
 import argparse
 import sys
 from pathlib import Path
@@ -13,7 +15,7 @@ from .callbacks import summary_line
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="escalate-aggregate", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="escalate-aggregate", description=plain(__doc__.splitlines()[0]))
     parser.add_argument("sweep_dir", type=Path, help="a sweep directory (hydra.sweep.dir of the multirun)")
     parser.add_argument("--no-report", action="store_true", help="write sweep.parquet only")
     args = parser.parse_args(argv)

@@ -9,6 +9,8 @@ Nothing is simulated. Exit status 2 for a missing or incomplete run directory,
 """
 from __future__ import annotations
 
+from .help import plain
+
 import argparse
 import sys
 from pathlib import Path
@@ -17,7 +19,7 @@ FORMATS = ("html", "png", "svg", "pdf")
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="escalate-report", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="escalate-report", description=plain(__doc__.split("\n\n")[0]))
     p.add_argument("run_dirs", nargs="+", metavar="RUN_DIR", help="run directory written by escalate; "
                    "several make a comparison report")
     p.add_argument("--format", choices=FORMATS, default="html",

@@ -94,7 +94,7 @@ def run_design(cfg: DictConfig, out_dir: Path) -> Path:
                 seed_policy=cfg.seed_policy, horizon=cfg.get("horizon") or cfg.get("steps"),
                 labels=container(cfg.get("labels")) or {})
     run_job(cfg, out_dir, scenario=scenario_ref(cfg), overrides=_task_overrides())
-    finish_sweep(out_dir, report=cfg.outputs == "full")
+    finish_sweep(out_dir)  # the sweep's own report, as a multirun writes; `outputs` is about each point's files
     return out_dir
 
 
