@@ -110,7 +110,9 @@ def headline_cards(manifest: dict, rung_names: Sequence[str]) -> str:
     rung_name = rung_names[int(rung)] if rung is not None and 0 <= int(rung) < len(rung_names) else ""
     return cards([
         (_fmt(h.get("p_clash"), ".1%"), f"P(direct NATO–Russia clash within {_horizon(manifest)} weeks)",
-         f"95% CI {_fmt(h.get('p_clash_lo'), '.1%')}–{_fmt(h.get('p_clash_hi'), '.1%')}"),
+         f"95% CI {_fmt(h.get('p_clash_lo'), '.1%')}–{_fmt(h.get('p_clash_hi'), '.1%')}"
+         + (f"; incident {_fmt(h['p_clash_incident'], '.1%')}, deliberate {_fmt(h['p_clash_deliberate'], '.1%')}"
+            if "p_clash_incident" in h and "p_clash_deliberate" in h else "")),
         (_fmt(rung, ".0f"), "median highest rung reached", rung_name),
         (_fmt(h.get("median_deployed_peak"), ".0f"), "median coalition members deployed at peak",
          f"at the horizon: {_fmt(h.get('median_deployed_final'), '.0f')}"),

@@ -1,7 +1,7 @@
 """Sweep figures that cannot mislead, and a report that opens with its answer."""
 import re
 
-import pandas as pd
+import plotly.graph_objects as go
 
 from sim.sweep_report import build_sweep_report, param_labels, scenario_baselines, sweep_figures
 from sim.views import sweep as sv
@@ -78,6 +78,8 @@ def test_contents_never_list_two_figures_alike():
                for i, s in enumerate(("baseline", "baseline", "other"))]
     contents = re.findall(r'<li><a href="#f\d">(.*?)</a></li>', page("t", "", figures, ""))
     assert len(contents) == 3 and len(set(contents)) == 3
+    noted = FigureEntry("n", go.Figure(layout=dict(title="Outcomes by the horizon (bars: probability; whiskers: CI)")), "")
+    assert re.findall(r'<li><a href="#n">(.*?)</a></li>', page("t", "", [noted], "")) == ["Outcomes by the horizon"]
 
 
 def test_parallel_coordinates_use_short_distinct_axis_titles():

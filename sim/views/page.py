@@ -23,7 +23,7 @@ dl.meta dt{font-weight:600}
 .card .ci{color:#666;font-size:.85em}
 .tablewrap{max-width:100%;overflow-x:auto;margin:1em 0}
 .tablewrap table{border-collapse:collapse} .tablewrap td,.tablewrap th{padding:.3em .8em;
-     border-bottom:1px solid #e3e3e3;text-align:right;overflow-wrap:anywhere;vertical-align:top}
+     border-bottom:1px solid #e3e3e3;text-align:right;white-space:nowrap;vertical-align:top}
 .tablewrap th{white-space:normal;max-width:12em} .tablewrap td:first-child,.tablewrap th:first-child{text-align:left}
 p.answer{font-size:1.15em;background:#fff7e6;border-left:4px solid #e8a317;padding:.6em .9em;margin:.8em 0}
 .banner{background:#fdecea;border-left:4px solid #c62828;padding:.6em .9em;margin:.8em 0}
@@ -87,14 +87,17 @@ def page(title: str, header: str, figures: Sequence[FigureEntry], footer: str) -
             f"{''.join(figure_html(e) for e in figures)}{footer}</body></html>")
 
 
+_CLOSING_NOTE = re.compile(r"\s*\([^()]*\)$")  # "... (95% Wilson band)", "(bars: probability; ...)"
+
+
 def _headings(figures: Sequence[FigureEntry]) -> list[str]:
-    """Contents entries: each title up to its colon, without a closing parenthesis; never two alike."""
+    """Contents entries: each title without its closing note, up to its colon; never two alike."""
     out: list[str] = []
     for entry in figures:
-        title = entry.figure.layout.title.text or entry.name
-        heading = re.sub(r"\s*\([^()]*\)$", "", title.split(": ")[0]).strip() or entry.name
+        full = _CLOSING_NOTE.sub("", entry.figure.layout.title.text or entry.name).strip()
+        heading = _CLOSING_NOTE.sub("", full.split(": ")[0]).strip() or entry.name
         if heading in out:
-            heading = re.sub(r"\s*\([^()]*\)$", "", title).strip()
+            heading = full
         n = 2
         while heading in out:
             heading, n = f"{heading} ({n})", n + 1
