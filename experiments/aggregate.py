@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"escalate-aggregate: error: {err}", file=sys.stderr)
         return 2
     print(summary_line(manifest))
+    if manifest.get("points_ok"):
+        from sim.sweep_report import sweep_answer_of
+        print(sweep_answer_of(args.sweep_dir))
     print(f"sweep table: {args.sweep_dir / TABLE_FILE}")
     if manifest.get("sensitivity"):
         print(f"sensitivity: {manifest['sensitivity']}")

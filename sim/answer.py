@@ -96,7 +96,7 @@ def effect_table(frame: pd.DataFrame, params: Sequence[str], labels: Mapping[str
 
 def value_text(value) -> str:
     try:
-        return format(float(value), "g")
+        return format(float(value), ".3g")  # binned values are bin midpoints: no false precision
     except (TypeError, ValueError):
         return str(value)
 

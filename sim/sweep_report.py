@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from .answer import effect_table, interval, percent, points, sweep_answer, value_text
+from .answer import effect_table, percent, points, sweep_answer, value_text
 from .results import atomic_write_text
 from .sweep import REPORT_FILE, TABLE_FILE, read_plan, swept_params
 from .views import sweep as sv
@@ -143,12 +143,13 @@ def answer_block(frame: pd.DataFrame, labels: dict, horizon) -> str:
     text = f'<p class="answer">{html.escape(sweep_answer(frame, swept, labels, horizon))}</p>'
     if effects.empty:
         return text
+    def cell(p, lo, hi, at):
+        return f"{percent(p)} ({percent(lo)}–{percent(hi)}) at {value_text(at)}"
     rows = [(r.label, f"{value_text(r.low_value)} to {value_text(r.high_value)}",
-             f"{percent(r.p_min)} ({interval(r.p_min_lo, r.p_min_hi)}) at {value_text(r.at_min)}",
-             f"{percent(r.p_max)} ({interval(r.p_max_lo, r.p_max_hi)}) at {value_text(r.at_max)}",
+             cell(r.p_min, r.p_min_lo, r.p_min_hi, r.at_min), cell(r.p_max, r.p_max_lo, r.p_max_hi, r.at_max),
              f"{points(r.effect)} points") for r in effects.itertuples()]
-    return text + table(["parameter", "swept values", "lowest P(clash), at", "highest P(clash), at",
-                         "range across its values"], rows, css="effects")
+    return text + table(["parameter", "swept values", "lowest P(clash) (95% CI), at", "highest P(clash) (95% CI), at",
+                         "range"], rows, css="effects")
 
 
 def sweep_answer_of(sweep_dir) -> str:
@@ -180,7 +181,8 @@ def build_sweep_report(frame: pd.DataFrame, manifest: dict, name: str,
         ("replicate runs", f"{manifest.get('replicate_runs', 0):,}"),
         ("wall time", f"{manifest.get('wall_time_s')} s"),
         ("throughput", f"{manifest.get('replicate_runs_per_s')} replicate runs/s"),
-        ("swept", ", ".join(labels.get(p, p) for p in manifest.get("swept", [])) or "scenarios only"),
+        ("swept", (", ".join(labels.get(p, p) for p in manifest.get("swept", [])) if len(manifest.get("swept", [])) <= 4
+                   else f"{len(manifest['swept'])} parameters (table above)") or "scenarios only"),
         ("commit", manifest.get("git_commit")),
         ("built", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
     ])

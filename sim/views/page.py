@@ -87,7 +87,7 @@ def page(title: str, header: str, figures: Sequence[FigureEntry], footer: str) -
             f"{''.join(figure_html(e) for e in figures)}{footer}</body></html>")
 
 
-_CLOSING_NOTE = re.compile(r"\s*\([^()]*\)$")  # "... (95% Wilson band)", "(bars: probability; ...)"
+_CLOSING_NOTE = re.compile(r"\s+\([^()]*\)$")  # "... (95% Wilson band)", "(bars: probability; ...)"
 
 
 def _headings(figures: Sequence[FigureEntry]) -> list[str]:

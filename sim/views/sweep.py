@@ -134,8 +134,8 @@ def sweep_heatmap(table: pd.DataFrame, x: str, y: str, scenario: str | None = No
     if grid["p_clash"].size <= 100:
         fig.update_traces(texttemplate="%{z:.2f}")
     style(fig, title, xl, yl)
-    fig.update_xaxes(tickmode="array", tickvals=xs, ticktext=[f"{v:g}" for v in xs])
-    fig.update_yaxes(tickmode="array", tickvals=ys, ticktext=[f"{v:g}" for v in ys])
+    fig.update_xaxes(tickmode="array", tickvals=xs, ticktext=[f"{v:.3g}" for v in xs])
+    fig.update_yaxes(tickmode="array", tickvals=ys, ticktext=[f"{v:.3g}" for v in ys])
     if baseline and x in baseline and y in baseline:
         fig.add_trace(go.Scatter(x=[float(baseline[x])], y=[float(baseline[y])], mode="markers+text",
                                  name="baseline", text=["baseline"], textposition="top center", showlegend=False,
@@ -169,9 +169,8 @@ def effect_bars(effects: pd.DataFrame) -> go.Figure:
 def short_label(path: str, labels: dict | None = None) -> str:
     """A parameter's name short enough for a parallel-coordinates axis: its label, or the path's last two parts."""
     given = (labels or {}).get(path)
-    if given and given != path:
-        return given
-    return ".".join(str(path).split(".")[-2:])
+    text = given if given and given != path else ".".join(str(path).split(".")[-2:])
+    return text if len(text) <= 28 else text[:27] + "…"
 
 
 def parallel_coordinates(table: pd.DataFrame, params: Sequence[str], labels: dict | None = None) -> go.Figure:
@@ -182,9 +181,12 @@ def parallel_coordinates(table: pd.DataFrame, params: Sequence[str], labels: dic
         return message_figure("No finished points to show.", title)
     dims = [dict(label=short_label(p, labels), values=done[p].astype(float)) for p in params]
     dims.append(dict(label="P(clash)", values=done["p_clash"], range=[0, max(float(done["p_clash"].max()), 1e-9)]))
+    # Slanted axis titles: ten side by side do not fit level at 1400 px
     fig = go.Figure(go.Parcoords(line=dict(color=done["p_clash"], colorscale="Reds", showscale=True,
-                                           colorbar=dict(title="P(clash)")), dimensions=dims))
-    fig.update_layout(title=title, template="plotly_white")
+                                           colorbar=dict(title="P(clash)")), dimensions=dims,
+                                 labelangle=-20 if len(dims) > 5 else 0, labelside="top"))
+    fig.update_layout(title=title, template="plotly_white", margin=dict(t=160 if len(dims) > 5 else 90, l=60, r=40),
+                      height=520 if len(dims) > 5 else 460)
     return fig
 
 
