@@ -57,8 +57,6 @@ def test_schema_and_validator_accept_every_shipped_scenario(validator, name):
     assert scenario_problems(name) == []
 
 
-
-
 def _variant(**keys) -> dict:
     return {"extends": "baseline", "name": "v", **keys}
 
