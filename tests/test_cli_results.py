@@ -104,3 +104,11 @@ def test_a_comparison_lands_under_results_by_default(tmp_path, monkeypatch):
     from experiments.report import default_out
     assert default_out(["a", "b"], "html") == Path("results") / "comparison_report.html"
     assert default_out(["a", "b"], "png").parts[0] == "results"
+
+
+def test_no_progress_bar_where_jobs_end_in_other_processes(tmp_path):
+    """Under joblib (as under Ray and submitit) this process never sees a job end: a bar would stay at 0%."""
+    proc = escalate("-m", "+params.leaders.putin.resolve=0.5,1.0", "hydra/launcher=joblib", "threads=1",
+                    "replicates=20", "horizon=4", "outputs=summary", f"hydra.sweep.dir={tmp_path / 's'}", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "sweep jobs" not in proc.stderr and "P(direct NATO–Russia clash within 4 weeks)" in proc.stdout
