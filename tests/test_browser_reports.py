@@ -7,6 +7,7 @@ how Debian's Chromium is driven offline).
 """
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
@@ -111,5 +112,34 @@ def test_a_comparison_of_mismatched_runs_shows_its_banner(browser, reports):
     try:
         banner = tab.locator(".banner")
         assert banner.is_visible() and "replicates (300; 200)" in banner.text_content()
+    finally:
+        context.close()
+
+
+def test_parallel_coordinate_titles_do_not_collide(browser, tmp_path):
+    """Ten parameters with long labels side by side (the lhs_global report) stay readable at 1400 px."""
+    import numpy as np
+    import pandas as pd
+    from sim.sweep_report import build_sweep_report
+    rng = np.random.default_rng(1)
+    paths = [f"states.S{i}.coalition.deploy_threshold" for i in range(10)]
+    frame = pd.DataFrame({p: rng.uniform(0, 1, 200) for p in paths}).assign(
+        job=0, point=range(200), scenario="toy", status="ok", error="", replicates=100, p_clash=0.3,
+        p_clash_lo=0.2, p_clash_hi=0.4)
+    plan = {"labels": {p: {"label": f"deploy threshold of state number {i}", "unit": "commitment"}
+                       for i, p in enumerate(paths)}}
+    path = tmp_path / "lhs.html"
+    path.write_text(build_sweep_report(frame, {"swept": paths}, "lhs", plan=plan))
+    context, tab = open_page(browser, path)
+    try:
+        boxes = tab.evaluate("""() => [...document.querySelectorAll('#figure-parallel .axis-title')]
+            .map(e => e.getBoundingClientRect()).map(r => [r.left, r.right, r.top, r.bottom])""")
+        angle = tab.evaluate("() => document.getElementById('figure-parallel')._fullData[0].labelangle")
+        assert len(boxes) == 11
+        for a, b in zip(boxes, boxes[1:]):
+            if angle:  # parallel slanted lines of text: apart by the offset times sin(angle), over a line's height
+                assert (b[0] - a[0]) * math.sin(math.radians(abs(angle))) > 14, (a, b, angle)
+            else:
+                assert a[1] <= b[0] + 1, (a, b)
     finally:
         context.close()
