@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 REPLICATES ?= 10000
 
-.PHONY: install demo test bench browser clean-cache clean
+.PHONY: install demo test bench bench-quick browser clean-cache clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ browser:
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
+
+# A smoke run of about a minute; its numbers go under results/, not over the full run's benchmarks/results.json.
+bench-quick: $(STAMP)
+	mkdir -p results
+	$(BIN)/python -m benchmarks.run --quick --output results/bench-quick.json --plot results/bench-quick.html
 
 # Compiled kernels live in one folder per version of the kernel's source (sim/kernel_cache.py),
 # so an edit never needs this; it frees the disk space of old versions.

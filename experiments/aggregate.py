@@ -5,6 +5,8 @@ interrupted sweep, while one still runs on a cluster, or to rebuild the report.
 """
 from __future__ import annotations
 
+from .help import plain
+
 import argparse
 import sys
 from pathlib import Path
@@ -14,7 +16,7 @@ from .messages import one_line_warnings
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="escalate-aggregate", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="escalate-aggregate", description=plain(__doc__.splitlines()[0]))
     parser.add_argument("sweep_dir", type=Path, help="a sweep directory (hydra.sweep.dir of the multirun)")
     parser.add_argument("--no-report", action="store_true", help="write sweep.parquet only")
     one_line_warnings("escalate-aggregate")
@@ -30,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"escalate-aggregate: error: {err}", file=sys.stderr)
         return 2
     print(summary_line(manifest))
+    if manifest.get("points_ok"):
+        from sim.sweep_report import sweep_answer_of
+        print(sweep_answer_of(args.sweep_dir))
     print(f"sweep table: {args.sweep_dir / TABLE_FILE}")
     if manifest.get("sensitivity"):
         print(f"sensitivity: {manifest['sensitivity']}")

@@ -18,9 +18,10 @@ from omegaconf import DictConfig
 
 from sim.checks import InputError
 
-from .plan import PlanError, check_launcher, check_plan, check_settings, job_settings, plan_jobs
+from .plan import PlanError, check_launcher, check_plan, check_settings, container, job_settings, plan_jobs
 
 log = logging.getLogger("escalate")
+BASIC_LAUNCHER_LOG = "hydra._internal.core_plugins.basic_launcher"
 
 
 class SweepCallback(Callback):
@@ -52,13 +53,23 @@ class SweepCallback(Callback):
             for i, (job, s) in enumerate(zip(jobs, settings))]
         start_sweep(sweep_dir, planned, resume=bool(config.get("resume")),
                     launcher=config.hydra.runtime.choices.get("hydra/launcher"),
-                    seed=config.seed, replicates=config.replicates, seed_policy=config.seed_policy)
+                    seed=config.seed, replicates=config.replicates, seed_policy=config.seed_policy,
+                    horizon=config.get("horizon") or config.get("steps"), labels=container(config.get("labels")) or {})
         log.info("sweep: %s jobs -> %s%s", "?" if jobs is None else len(jobs), sweep_dir,
                  " (resume: finished jobs are skipped)" if config.get("resume") else "")
         self._pid = os.getpid()
-        if jobs is not None and config.get("progress"):
+        # Only the basic launcher ends jobs in this process: under joblib, Ray or submitit a bar would stay at 0%.
+        basic = config.hydra.runtime.choices.get("hydra/launcher") in (None, "basic")
+        if jobs is not None and config.get("progress") and basic:
             from tqdm.auto import tqdm
+            # Hydra's "#N : overrides" line repeats the job's own result line: left out while the bar runs.
+            logging.getLogger(BASIC_LAUNCHER_LOG).setLevel(logging.WARNING)
             self._bar = tqdm(total=len(jobs), desc="sweep jobs", unit="job", dynamic_ncols=True)
+
+    def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
+        # The job's log lines start on a clean line; the bar is drawn again below them when the job ends.
+        if self._bar is not None and os.getpid() == self._pid:
+            self._bar.clear()
 
     def on_job_end(self, config: DictConfig, job_return: Any, **kwargs: Any) -> None:
         # Only the basic launcher ends jobs in this process; elsewhere the job logs its own line.
@@ -76,6 +87,9 @@ class SweepCallback(Callback):
         sweep_dir = Path(config.hydra.sweep.dir)
         manifest = finish_sweep(sweep_dir, report=self.report)
         log.info("%s", summary_line(manifest))
+        if manifest.get("points_ok"):
+            from sim.sweep_report import sweep_answer_of
+            print(sweep_answer_of(sweep_dir))
         log.info("sweep table: %s%s%s", sweep_dir / TABLE_FILE,
                  f"; report: {sweep_dir / REPORT_FILE}" if self.report else "",
                  f"; sensitivity: {manifest['sensitivity']}" if manifest.get("sensitivity") else "")

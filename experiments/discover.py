@@ -9,6 +9,8 @@ into the sweep directory, or where ``--out`` says.
 """
 from __future__ import annotations
 
+from .help import plain
+
 import argparse
 import html
 import sys
@@ -16,7 +18,7 @@ from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="escalate-discover", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="escalate-discover", description=plain(__doc__.splitlines()[0]))
     parser.add_argument("sweep_dir", type=Path, help="a sweep directory holding sweep.parquet")
     parser.add_argument("--outcome", default="clash",
                         help="clash, deployed, rung or a column of sweep.parquet (default: clash = p_clash)")

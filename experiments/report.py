@@ -9,6 +9,8 @@ Nothing is simulated. Exit status 2 for a missing or incomplete run directory,
 """
 from __future__ import annotations
 
+from .help import plain
+
 import argparse
 import sys
 from pathlib import Path
@@ -19,21 +21,23 @@ FORMATS = ("html", "png", "svg", "pdf")
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="escalate-report", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="escalate-report", description=plain(__doc__.split("\n\n")[0]))
     p.add_argument("run_dirs", nargs="+", metavar="RUN_DIR", help="run directory written by escalate; "
                    "several make a comparison report")
     p.add_argument("--format", choices=FORMATS, default="html",
                    help="html: one self-contained page (default); png, svg, pdf: every figure as a file")
     p.add_argument("--out", type=Path, default=None,
                    help="the page (html) or folder (images) to write; default: RUN_DIR/report.html or "
-                        "RUN_DIR/figures/ for one run, comparison_report.html or comparison_figures/ for several")
+                        "RUN_DIR/figures/ for one run, results/comparison_report.html or results/comparison_figures/ "
+                        "for several")
     return p
 
 
 def default_out(run_dirs: list[str], fmt: str) -> Path:
     if len(run_dirs) == 1:
         return Path(run_dirs[0]) / ("report.html" if fmt == "html" else "figures")
-    return Path("comparison_report.html" if fmt == "html" else "comparison_figures")
+    # under results/, which git ignores, never the folder the command was typed in
+    return Path("results") / ("comparison_report.html" if fmt == "html" else "comparison_figures")
 
 
 def main(argv: list[str] | None = None) -> int:

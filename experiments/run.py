@@ -17,12 +17,15 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from .messages import one_line_warnings
+from .naming import register as _register_run_name
 from .plan import PlanError, check_plan, check_settings, container, flatten, horizon_override, settings_of
 from .searchpath import scenario_on_searchpath
 
+_register_run_name()  # before Hydra composes hydra.run.dir
+
 log = logging.getLogger("escalate")
 
-__all__ = ["flatten", "main", "run", "scenario_ref"]
+__all__ = ["app", "flatten", "main", "run", "scenario_ref"]
 
 
 def _discard_empty_run_dir(path: Path) -> None:
@@ -77,6 +80,7 @@ def run(cfg: DictConfig, out_dir: Path) -> Path:
     """One ensemble run into ``out_dir``: exit 2 on bad input or a finished run there, 3 when replicates diverge."""
     from sim import ScenarioError, load_scenario
     from sim.ensemble import DivergenceError
+    from sim.identity import override_items, run_label
     from sim.pipeline import run_to_directory
     from sim.results import check_writable
 
@@ -88,13 +92,15 @@ def run(cfg: DictConfig, out_dir: Path) -> Path:
         scenario = load_scenario(scenario_ref(cfg), overrides)
     except (ScenarioError, ValueError) as err:
         _fail(err, out_dir)
-    log.info("scenario %s: %d replicates, seed %d -> %s", scenario.name, cfg.replicates, cfg.seed, out_dir)
+    label = run_label(scenario.name, overrides)
+    log.info("scenario %s: %d replicates, seed %d -> %s", label, cfg.replicates, cfg.seed, out_dir)
     try:
         run_to_directory(scenario, cfg.replicates, cfg.seed, out_dir, threads=cfg.threads,
                          narrative_replicate=cfg.narrative_replicate, progress=cfg.progress,
                          report=cfg.outputs == "full", overwrite=cfg.overwrite,
                          max_diverged_share=cfg.max_diverged_share,
-                         complete_record={"hydra_files": _hydra_files(out_dir)}, hydra_overrides=_task_overrides())
+                         complete_record={"hydra_files": _hydra_files(out_dir)}, hydra_overrides=_task_overrides(),
+                         label=label, overrides=override_items(overrides))
     except DivergenceError as err:
         _fail(err, out_dir, status=3)
     return out_dir
@@ -113,14 +119,21 @@ def run_design(cfg: DictConfig, out_dir: Path) -> Path:
     except (PlanError, ValueError) as err:
         _fail(err, out_dir)
     start_sweep(out_dir, None, resume=bool(cfg.resume), seed=cfg.seed, replicates=cfg.replicates,
-                seed_policy=cfg.seed_policy)
+                seed_policy=cfg.seed_policy, horizon=cfg.get("horizon") or cfg.get("steps"),
+                labels=container(cfg.get("labels")) or {})
     run_job(cfg, out_dir, scenario=scenario_ref(cfg), overrides=_task_overrides())
-    finish_sweep(out_dir, report=cfg.outputs == "full")
+    finish_sweep(out_dir)  # the sweep's own report, as a multirun writes; `outputs` is about each point's files
     return out_dir
 
 
+def _print_headline(out_dir: Path) -> None:
+    import json
+    from sim.answer import headline_line
+    print(headline_line(json.loads((out_dir / "manifest.json").read_text())))
+
+
 @hydra.main(version_base="1.3", config_path="../configs", config_name="config")
-def main(cfg: DictConfig) -> None:
+def app(cfg: DictConfig) -> None:
     one_line_warnings("escalate")
     out_dir = Path(HydraConfig.get().runtime.output_dir)
     if HydraConfig.get().mode == RunMode.MULTIRUN:
@@ -130,11 +143,26 @@ def main(cfg: DictConfig) -> None:
         return
     if cfg.design.get("kind"):
         run_design(cfg, out_dir)
+        from sim.sweep_report import sweep_answer_of
+        print(sweep_answer_of(out_dir))
         print(f"sweep table: {out_dir / 'sweep.parquet'}")
         return
     run(cfg, out_dir)
+    _print_headline(out_dir)
     if cfg.outputs == "full":
         print(f"report: {out_dir / 'report.html'}")
+
+
+def main() -> None:
+    """``escalate``: the Hydra app, with a Ctrl-C that says what to do instead of a traceback."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sweep = any(a in ("-m", "--multirun") for a in sys.argv[1:])
+        print("escalate: interrupted; " + ("rerun with resume=true to finish the sweep (finished jobs are kept)"
+                                           if sweep else "the run directory is incomplete (no manifest.json)"),
+              file=sys.stderr)
+        sys.exit(130)
 
 
 if __name__ == "__main__":

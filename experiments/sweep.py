@@ -85,14 +85,17 @@ def run_job(cfg: DictConfig, out_dir: Path, *, job: int = 0, scenario: str, over
 
 def _full_run(cfg: DictConfig, out_dir: Path, overrides):
     """A runner that also writes the complete run directory of the point (tables, narrative, report)."""
+    from sim.identity import override_items, run_label
     from sim.pipeline import run_to_directory
+    changes = {**flatten(container(cfg.params) or {}), **horizon_override(cfg)}
 
     def run(scenario, seed: int) -> pd.DataFrame:
         # a sweep reruns a job in place (``resume`` keeps finished ones): its folder is the job's own
         run_to_directory(scenario, cfg.replicates, seed, out_dir, threads=cfg.threads,
                          narrative_replicate=cfg.narrative_replicate, report=cfg.outputs == "full",
                          overwrite=True, max_diverged_share=cfg.max_diverged_share,
-                         hydra_overrides=list(overrides))
+                         hydra_overrides=list(overrides), label=run_label(scenario.name, changes),
+                         overrides=override_items(changes))
         return pd.read_parquet(out_dir / "summary.parquet")
     return run
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import views
+from .answer import interval, percent, run_answer
 from .results import COMPLETE_FILE, atomic_write_text, load_run, read_complete
 from .views.page import FigureEntry, cards, config_block, meta_list, page, table
 
@@ -116,7 +117,9 @@ def headline_cards(manifest: dict, rung_names: Sequence[str]) -> str:
     rung_name = rung_names[int(rung)] if rung is not None and 0 <= int(rung) < len(rung_names) else ""
     return cards([
         (_fmt(h.get("p_clash"), ".1%"), f"P(direct NATO–Russia clash within {_horizon(manifest)} weeks)",
-         f"95% CI {_fmt(h.get('p_clash_lo'), '.1%')}–{_fmt(h.get('p_clash_hi'), '.1%')}"),
+         f"95% CI {_fmt(h.get('p_clash_lo'), '.1%')}–{_fmt(h.get('p_clash_hi'), '.1%')}"
+         + (f"; incident {_fmt(h['p_clash_incident'], '.1%')}, deliberate {_fmt(h['p_clash_deliberate'], '.1%')}"
+            if "p_clash_incident" in h and "p_clash_deliberate" in h else "")),
         (_fmt(rung, ".0f"), "median highest rung reached", rung_name),
         (_fmt(h.get("median_deployed_peak"), ".0f"), "median coalition members deployed at peak",
          f"at the horizon: {_fmt(h.get('median_deployed_final'), '.0f')}"),
@@ -136,6 +139,21 @@ def sources_note(manifest: dict) -> str:
             f'<code>escalate-scenario sources {html.escape(str(manifest.get("scenario_file")))}</code> lists them.</p>')
 
 
+def run_name(manifest: dict) -> str:
+    """The run's label (the scenario's name plus a tag of its overrides); older runs stored only the name."""
+    return str(manifest.get("label") or manifest.get("scenario"))
+
+
+def overrides_note(manifest: dict) -> str:
+    """The overrides a run applied to its scenario, listed in full (the label shortens them)."""
+    items = manifest.get("overrides") or []
+    if not items:
+        return ""
+    listed = "".join(f"<li><code>{html.escape(str(o))}</code></li>" for o in items)
+    return (f"<p>Overrides applied to <b>{html.escape(str(manifest.get('scenario')))}</b>, whose description "
+            f'follows:</p><ul class="overrides">{listed}</ul>')
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
@@ -145,7 +163,9 @@ def build_report(run: dict, config: dict | None = None) -> str:
     m = run["manifest"]
     names = [r["name"] for r in rungs_of(m, config)]
     run_date = run.get("run_date")
-    header = (f"<h1>Scenario: {html.escape(str(m.get('scenario')))}</h1>"
+    header = (f"<h1>Scenario: {html.escape(run_name(m))}</h1>"
+              + f'<p class="answer">{html.escape(run_answer(m, names))}</p>'
+              + overrides_note(m)
               + (f"<p>{html.escape(config['description'])}</p>" if config and config.get("description") else "")
               + meta_list([("seed", m.get("seed")), ("replicates", f"{m.get('replicates', 0):,}"),
                            ("horizon", f"{_horizon(m)} weeks"),
@@ -157,7 +177,7 @@ def build_report(run: dict, config: dict | None = None) -> str:
     footer = ("<h2>Resolved scenario</h2>" + config_block("show the scenario as run (after extends, set and overrides)",
                                                          config)
               + config_block("show the manifest", {k: v for k, v in m.items() if k != "headline"}))
-    return page(f"{m.get('scenario')} - escalation report", header, run_figures(run, config), footer)
+    return page(f"{run_name(m)} - escalation report", header, run_figures(run, config), footer)
 
 
 def write_report(run_dir, config: dict | None = None, out=None, *, require_complete: bool = True) -> Path:
@@ -170,7 +190,7 @@ def write_report(run_dir, config: dict | None = None, out=None, *, require_compl
 
 def _labels(runs: Sequence[tuple[Path, dict, dict | None]]) -> list[str]:
     """Scenario names, made unique with the run directory's name where two runs share one."""
-    names = [str(run["manifest"].get("scenario")) for _, run, _ in runs]
+    names = [run_name(run["manifest"]) for _, run, _ in runs]
     return [n if names.count(n) == 1 else f"{n} ({path.name})" for n, (path, _, _) in zip(names, runs)]
 
 
@@ -195,24 +215,61 @@ def comparison_figures(runs: Sequence[tuple[Path, dict, dict | None]]) -> list[F
     ]
 
 
+def mismatches(runs: Sequence[tuple[Path, dict, dict | None]]) -> list[str]:
+    """What besides the scenario differs between runs (each as 'what (value per run)'); empty if nothing."""
+    checks = {
+        "seed": lambda m: m.get("seed"),
+        "seed policy": lambda m: m.get("seed_policy", "one seed for the run"),
+        "replicates": lambda m: f"{m.get('replicates', 0):,}",
+        "horizon": lambda m: f"{_horizon(m)} weeks",
+        "time step": lambda m: m.get("dt"),
+        "model version": lambda m: f"{m.get('versions', {}).get('escalation-sim', '?')} "
+                                   f"({(m.get('git_commit') or '?')[:12]})",
+        "overrides": lambda m: ", ".join(m.get("overrides") or []) or "none",
+    }
+    out = []
+    for what, get in checks.items():
+        values = [get(run["manifest"]) for _, run, _ in runs]
+        if len({json.dumps(v, default=str) for v in values}) > 1:
+            out.append(f"{what} ({'; '.join(str(v) for v in values)})")
+    return out
+
+
+def comparison_answer(labels: Sequence[str], runs: Sequence[tuple[Path, dict, dict | None]]) -> str:
+    """P(clash) of every run, highest first, with intervals: the numbers of the headline table."""
+    items = sorted(((run["manifest"].get("headline") or {}, label) for label, (_, run, _) in zip(labels, runs)),
+                   key=lambda item: -float(item[0].get("p_clash", -1)))
+    horizons = sorted({str(_horizon(run["manifest"])) for _, run, _ in runs})
+    parts = [f"{label} {percent(h.get('p_clash'), 1)} ({interval(h.get('p_clash_lo'), h.get('p_clash_hi'), 1)})"
+             for h, label in items]
+    return (f"P(direct NATO–Russia clash within {' or '.join(horizons)} weeks), highest first: "
+            + "; ".join(parts) + ".")
+
+
 def build_comparison(runs: Sequence[tuple[Path, dict, dict | None]]) -> str:
     labels = _labels(runs)
     rows, meta = [], []
     for label, (path, run, _) in zip(labels, runs):
         m, h = run["manifest"], run["manifest"].get("headline", {})
         meta.append([label, m.get("seed"), f"{m.get('replicates', 0):,}", f"{_horizon(m)} weeks",
-                     m.get("versions", {}).get("escalation-sim", "?"), str(path)])
-        rows.append([label, f"{_fmt(h.get('p_clash'), '.1%')} ({_fmt(h.get('p_clash_lo'), '.1%')}–"
-                            f"{_fmt(h.get('p_clash_hi'), '.1%')})",
+                     m.get("versions", {}).get("escalation-sim", "?"), ", ".join(m.get("overrides") or []) or "none",
+                     str(path)])
+        rows.append([label, f"{percent(h.get('p_clash'), 1)} ({interval(h.get('p_clash_lo'), h.get('p_clash_hi'), 1)})",
                      _fmt(h.get("median_max_rung"), ".0f"), _fmt(h.get("median_deployed_peak"), ".0f"),
                      _fmt(h.get("median_deployed_final"), ".0f"), _fmt(h.get("mean_us_guarantee_final"), ".2f"),
                      _fmt(h.get("p_deescalated"), ".1%")])
-    header = (f"<h1>Scenario comparison: {html.escape(', '.join(labels))}</h1>"
+    differ = mismatches(runs)
+    banner = (f'<div class="banner"><b>These runs differ in more than their scenario:</b> '
+              f'{html.escape("; ".join(differ))}. Differences between them may come from these, not only from the '
+              f'scenarios.</div>' if differ else "")
+    header = (f"<h1>Scenario comparison: {html.escape(', '.join(labels))}</h1>" + banner
+              + f'<p class="answer">{html.escape(comparison_answer(labels, runs))}</p>'
               + meta_list([("scenarios", len(runs)), ("report built", _now())])
-              + table(["scenario", "seed", "replicates", "horizon", "version", "run directory"], meta)
               + "<h2>Headline</h2>"
               + table(["scenario", "P(clash) (95% CI)", "median highest rung", "median deployed at peak",
-                       "median deployed at horizon", "mean US guarantee G at horizon", "P(de-escalated)"], rows))
+                       "median deployed at horizon", "mean US guarantee G at horizon", "P(de-escalated)"], rows)
+              + "<h2>Runs</h2>"
+              + table(["scenario", "seed", "replicates", "horizon", "version", "overrides", "run directory"], meta))
     footer = "<h2>Resolved scenarios</h2>" + "".join(config_block(f"show {label}", config)
                                                    for label, (_, _, config) in zip(labels, runs))
     return page("scenario comparison - escalation report", header, comparison_figures(runs), footer)

@@ -44,7 +44,7 @@ class ScenarioError(ValueError):
     """A scenario that cannot be used; the message names file and key."""
 
     def __init__(self, source: str, key: str, message: str):
-        self.source, self.key = source, key
+        self.source, self.key, self.message = source, key, message
         super().__init__(f"{source}: {key}: {message}" if key else f"{source}: {message}")
 
 
@@ -86,11 +86,15 @@ def load_scenario(name_or_path: str | Path, overrides: Iterable[str] | Mapping[s
     or a mapping from dotted paths to values.
     """
     path = resolve_path(name_or_path)
-    raw = _load_raw(path, seen=())
+    origins: dict[str, tuple[str, str]] = {}
+    raw = _load_raw(path, seen=(), origins=origins)
     items = overrides.items() if isinstance(overrides, Mapping) else (_split_override(o) for o in overrides)
     for key, value in items:
         set_path(raw, key, value, source="override")
-    return build_scenario(raw, source=str(path))
+    try:
+        return build_scenario(raw, source=str(path))
+    except ScenarioError as err:
+        raise _relocate(err, origins) from None
 
 
 def scenario_problems(name_or_path: str | Path,
@@ -103,7 +107,8 @@ def scenario_problems(name_or_path: str | Path,
     errors: list[ScenarioError] = []
     try:
         path = resolve_path(name_or_path)
-        raw = _load_raw(path, seen=(), errors=errors)
+        origins: dict[str, tuple[str, str]] = {}
+        raw = _load_raw(path, seen=(), errors=errors, origins=origins)
         items = overrides.items() if isinstance(overrides, Mapping) else (_split_override(o) for o in overrides)
         for key, value in items:
             try:
@@ -111,9 +116,18 @@ def scenario_problems(name_or_path: str | Path,
             except ScenarioError as err:
                 errors.append(err)
         build_scenario(raw, source=str(path), errors=errors)
+        errors[:] = [_relocate(err, origins) for err in errors]
     except ScenarioError as err:
         errors.append(err)
     return errors
+
+
+def _relocate(err: ScenarioError, origins: Mapping[str, tuple[str, str]]) -> ScenarioError:
+    """Name an appended record by its place in the file that appended it, not by its place in the merged list."""
+    for merged, (source, own) in origins.items():
+        if err.key == merged or err.key.startswith(merged + "."):
+            return ScenarioError(source, own + err.key[len(merged):], err.message)
+    return err
 
 
 def _problem(errors: list | None, err: ScenarioError) -> None:
@@ -130,7 +144,9 @@ def _split_override(text: str) -> tuple[str, Any]:
     return key.strip(), yaml.safe_load(value) if value.strip() else None
 
 
-def _load_raw(path: Path, seen: tuple[Path, ...], errors: list | None = None) -> dict:
+def _load_raw(path: Path, seen: tuple[Path, ...], errors: list | None = None,
+              origins: dict[str, tuple[str, str]] | None = None) -> dict:
+    """The merged raw mapping of ``path`` and what it extends; ``origins`` learns where appended records came from."""
     if path.resolve() in seen:
         raise ScenarioError(str(path), "extends", "circular 'extends'")
     try:
@@ -150,12 +166,18 @@ def _load_raw(path: Path, seen: tuple[Path, ...], errors: list | None = None) ->
         return raw
     base_name = raw["extends"]
     try:
-        base = _load_raw(resolve_extends(base_name, path), seen + (path.resolve(),), errors)
+        base = _load_raw(resolve_extends(base_name, path), seen + (path.resolve(),), errors, origins)
     except ScenarioError as err:
         raise ScenarioError(str(path), "extends", str(err)) from None
+    known = _known_keys([], base) or set()
     for key, value in raw.items():
-        if key not in VARIANT_KEYS:
-            base[key] = value
+        if key in VARIANT_KEYS:
+            continue
+        if key not in known:  # suggest among the keys a variant may use here, 'set' and 'append' included
+            _problem(errors, ScenarioError(str(path), str(key),
+                                           f"unknown key{_suggest(key, sorted(known | set(VARIANT_KEYS)))}"))
+            continue
+        base[key] = value
     for key, value in (raw.get("set") or {}).items():
         try:
             set_path(base, key, value, source=str(path), prefix="set.")
@@ -165,7 +187,10 @@ def _load_raw(path: Path, seen: tuple[Path, ...], errors: list | None = None) ->
         if not isinstance(base.get(key, []), list) or not isinstance(items, list):
             _problem(errors, ScenarioError(str(path), f"append.{key}", "expected a list to append to a list"))
             continue
+        start = len(base.get(key) or [])
         base[key] = list(base.get(key) or []) + items
+        if origins is not None:
+            origins.update({f"{key}[{start + j}]": (str(path), f"append.{key}[{j}]") for j in range(len(items))})
     return base
 
 

@@ -57,9 +57,6 @@ def test_schema_and_validator_accept_every_shipped_scenario(validator, name):
     assert scenario_problems(name) == []
 
 
-BASELINE_EVENTS = len(yaml.safe_load((SCENARIO_DIR / "baseline.yaml").read_text(encoding="utf-8"))["events"])
-
-
 def _variant(**keys) -> dict:
     return {"extends": "baseline", "name": "v", **keys}
 
@@ -110,7 +107,7 @@ CATALOGUE = [
      "append.events"),
     ("variant: appended event out of range",
      _variant(append={"events": [{"week": 1, "name": "e", "target": "states.RUS.x", "probability": 1.7}]}),
-     f"events[{BASELINE_EVENTS}].probability", "append.events[0].probability"),
+     "append.events[0].probability", "append.events[0].probability"),  # the user's own entry, as the schema says
     ("variant: append to an unknown list", _variant(append={"evnts": []}), "evnts", "append"),
     # cross-references: only the validator sees them
     ("unknown actor", _toy(_set(["reactions", 1, "responds_to"], "S9")), "reactions[1].responds_to", None),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -20,8 +21,13 @@ dl.meta dt{font-weight:600}
 .card{background:#f4f6f8;border-radius:8px;padding:.7em .9em}
 .card .value{font-size:1.6em;font-weight:650} .card .label{color:#555;font-size:.9em}
 .card .ci{color:#666;font-size:.85em}
-table.headline{border-collapse:collapse;margin:1em 0} table.headline td,table.headline th{padding:.3em .8em;
-     border-bottom:1px solid #e3e3e3;text-align:right;white-space:nowrap} table.headline th:first-child,table.headline td:first-child{text-align:left}
+.tablewrap{max-width:100%;overflow-x:auto;margin:1em 0}
+.tablewrap table{border-collapse:collapse} .tablewrap td,.tablewrap th{padding:.3em .8em;
+     border-bottom:1px solid #e3e3e3;text-align:right;white-space:nowrap;vertical-align:top}
+.tablewrap th{white-space:normal;max-width:12em} .tablewrap td:first-child,.tablewrap th:first-child{text-align:left}
+p.answer{font-size:1.15em;background:#fff7e6;border-left:4px solid #e8a317;padding:.6em .9em;margin:.8em 0}
+.banner{background:#fdecea;border-left:4px solid #c62828;padding:.6em .9em;margin:.8em 0}
+ul.overrides{margin:.3em 0;color:#333} ul.overrides code{background:#f4f6f8;padding:0 .3em}
 nav ol{columns:2;column-gap:3em;color:#555}
 section.figure{margin:1.8em 0} .caption{color:#444;margin:.3em 0 0 .2em;font-size:.95em}
 pre{background:#f7f7f7;padding:1em;overflow:auto;max-height:32em;font-size:.85em}
@@ -56,10 +62,12 @@ def cards(items: Sequence[tuple[str, str, str]]) -> str:
     return f'<div class="cards">{body}</div>'
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+def table(header: Sequence[str], rows: Sequence[Sequence[object]], css: str = "headline") -> str:
+    """A table that wraps its header and scrolls sideways inside the page rather than running off it."""
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
-    return f'<table class="headline"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return (f'<div class="tablewrap"><table class="{html.escape(css)}"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{body}</tbody></table></div>')
 
 
 def config_block(title: str, config: dict | None) -> str:
@@ -69,7 +77,8 @@ def config_block(title: str, config: dict | None) -> str:
 
 def page(title: str, header: str, figures: Sequence[FigureEntry], footer: str) -> str:
     """The whole document: header HTML, a contents list, the figures with captions, then ``footer``."""
-    contents = "".join(f'<li><a href="#{e.name}">{html.escape(_heading(e))}</a></li>' for e in figures)
+    headings = _headings(figures)
+    contents = "".join(f'<li><a href="#{e.name}">{html.escape(h)}</a></li>' for e, h in zip(figures, headings))
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(title)}</title><style>{CSS}</style>"
@@ -78,6 +87,19 @@ def page(title: str, header: str, figures: Sequence[FigureEntry], footer: str) -
             f"{''.join(figure_html(e) for e in figures)}{footer}</body></html>")
 
 
-def _heading(entry: FigureEntry) -> str:
-    title = entry.figure.layout.title.text or entry.name
-    return title.split(":")[0].split(" (")[0]
+_CLOSING_NOTE = re.compile(r"\s+\([^()]*\)$")  # "... (95% Wilson band)", "(bars: probability; ...)"
+
+
+def _headings(figures: Sequence[FigureEntry]) -> list[str]:
+    """Contents entries: each title without its closing note, up to its colon; never two alike."""
+    out: list[str] = []
+    for entry in figures:
+        full = _CLOSING_NOTE.sub("", entry.figure.layout.title.text or entry.name).strip()
+        heading = _CLOSING_NOTE.sub("", full.split(": ")[0]).strip() or entry.name
+        if heading in out:
+            heading = full
+        n = 2
+        while heading in out:
+            heading, n = f"{heading} ({n})", n + 1
+        out.append(heading)
+    return out

@@ -68,9 +68,22 @@ def scenario_bars(table: pd.DataFrame) -> go.Figure:
     return style(fig, title, "scenario", "probability")
 
 
-def sweep_line(table: pd.DataFrame, x: str) -> go.Figure:
-    """Clash probability against one parameter, a line with a 95% band per scenario."""
-    title = f"{OUTCOME_LABEL} against {x} (95% Wilson band)"
+def probability_range(table: pd.DataFrame, params: Sequence[str]) -> list[float]:
+    """One y-range from 0 for every marginal of a sweep: panels share a scale, so equal slopes look equal."""
+    top = max([float(pool(table, ["scenario", p])["p_clash_hi"].max()) for p in params] or [0.0])
+    top = 1.0 if not np.isfinite(top) else min(1.0, max(0.05, top * 1.08))
+    return [0.0, top]
+
+
+def sweep_line(table: pd.DataFrame, x: str, label: str | None = None, baseline: float | None = None,
+               y_range: Sequence[float] | None = None) -> go.Figure:
+    """Clash probability against one parameter, a line with a 95% band per scenario.
+
+    The y-axis starts at 0 (``y_range``, by default [0, top of this figure's bands]), so a
+    flat effect looks flat; a dashed line marks the scenario's own ``baseline`` value.
+    """
+    label = label or x
+    title = f"{OUTCOME_LABEL} against {label} (95% Wilson band)"
     data = pool(table, ["scenario", x])
     if data.empty:
         return message_figure("No finished points to show.", title)
@@ -82,15 +95,29 @@ def sweep_line(table: pd.DataFrame, x: str) -> go.Figure:
         fig.add_trace(band(d[x], d["p_clash_lo"], d["p_clash_hi"], c, 0.18, legendgroup=str(name), mode="lines"))
         fig.add_trace(go.Scatter(x=d[x], y=d["p_clash"], name=str(name), mode="lines+markers", line=dict(color=c),
                                  legendgroup=str(name), customdata=np.c_[d["p_clash_lo"], d["p_clash_hi"], d["replicates"]],
-                                 hovertemplate=f"{name}: {x}=%{{x:.3g}}, P=%{{y:.3f}} "
+                                 hovertemplate=f"{name}: {label}=%{{x:.3g}}, P=%{{y:.3f}} "
                                                "(95% CI %{customdata[0]:.3f}-%{customdata[1]:.3f}), "
                                                "%{customdata[2]} replicates<extra></extra>"))
-    return style(fig, title, x, "probability", legend_title="scenario")
+    style(fig, title, label, "probability", legend_title="scenario")
+    fig.update_yaxes(range=list(y_range) if y_range is not None else [0, min(1.0, float(data["p_clash_hi"].max()) * 1.08)],
+                     tickformat=".0%")
+    if baseline is not None:
+        fig.add_vline(x=float(baseline), line=dict(color="#444", dash="dash", width=1.5))
+        fig.add_annotation(x=float(baseline), y=1, yref="paper", yanchor="bottom", showarrow=False,
+                           text=f"baseline {float(baseline):g}", font=dict(size=11, color="#444"))
+    return fig
 
 
-def sweep_heatmap(table: pd.DataFrame, x: str, y: str, scenario: str | None = None) -> go.Figure:
-    """Clash probability over a pair of parameters; each cell's hover gives its 95% interval."""
-    title = f"{OUTCOME_LABEL}: {y} against {x}" + (f" ({scenario})" if scenario else "")
+def sweep_heatmap(table: pd.DataFrame, x: str, y: str, scenario: str | None = None,
+                  labels: dict | None = None, baseline: dict | None = None) -> go.Figure:
+    """Clash probability over a pair of parameters; each cell's hover gives its 95% interval.
+
+    Ticks sit at the swept values (not at round numbers between them), axis titles use
+    ``labels`` (path -> human label), and a ring marks the scenario's ``baseline`` values.
+    """
+    labels = labels or {}
+    xl, yl = labels.get(x, x), labels.get(y, y)
+    title = f"{OUTCOME_LABEL} over {xl} and {yl}" + (f" in {scenario}" if scenario else "")
     if scenario is not None and table is not None and not table.empty:
         table = table[table["scenario"] == scenario]
     data = pool(table, [x, y])
@@ -98,27 +125,68 @@ def sweep_heatmap(table: pd.DataFrame, x: str, y: str, scenario: str | None = No
         return message_figure("No finished points to show.", title)
     grid = data.pivot(index=y, columns=x)
     bounds = np.dstack([grid["p_clash_lo"].values, grid["p_clash_hi"].values, grid["replicates"].fillna(0).values])
+    xs, ys = [float(v) for v in grid["p_clash"].columns], [float(v) for v in grid.index]
     fig = go.Figure(go.Heatmap(
-        z=grid["p_clash"].values, x=grid["p_clash"].columns, y=grid.index, colorscale="Reds", zmin=0,
-        colorbar=dict(title="P(clash)"), customdata=bounds,
-        hovertemplate=f"{x}=%{{x:.3g}}, {y}=%{{y:.3g}}<br>P=%{{z:.3f}} (95% CI %{{customdata[0]:.3f}}-"
+        z=grid["p_clash"].values, x=xs, y=ys, colorscale="Reds", zmin=0, zmax=1,
+        colorbar=dict(title="P(clash)", tickformat=".0%"), customdata=bounds,
+        hovertemplate=f"{xl}=%{{x:.3g}}, {yl}=%{{y:.3g}}<br>P=%{{z:.3f}} (95% CI %{{customdata[0]:.3f}}-"
                       "%{customdata[1]:.3f})<br>%{customdata[2]:.0f} replicates<extra></extra>"))
     if grid["p_clash"].size <= 100:
         fig.update_traces(texttemplate="%{z:.2f}")
-    return style(fig, title, x, y)
+    style(fig, title, xl, yl)
+    fig.update_xaxes(tickmode="array", tickvals=xs, ticktext=[f"{v:.3g}" for v in xs])
+    fig.update_yaxes(tickmode="array", tickvals=ys, ticktext=[f"{v:.3g}" for v in ys])
+    if baseline and x in baseline and y in baseline:
+        fig.add_trace(go.Scatter(x=[float(baseline[x])], y=[float(baseline[y])], mode="markers+text",
+                                 name="baseline", text=["baseline"], textposition="top center", showlegend=False,
+                                 marker=dict(symbol="circle-open", size=18, color="#1f1f1f", line=dict(width=2.5)),
+                                 textfont=dict(color="#1f1f1f", size=11), hoverinfo="skip"))
+    return fig
 
 
-def parallel_coordinates(table: pd.DataFrame, params: Sequence[str]) -> go.Figure:
+def effect_bars(effects: pd.DataFrame) -> go.Figure:
+    """Effect size per parameter: the range of pooled P(clash) across its values, largest on top.
+
+    ``effects`` is :func:`sim.answer.effect_table`; the bar spans from the lowest to the
+    highest marginal probability, on an axis from 0.
+    """
+    title = f"Effect size: range of {OUTCOME_LABEL} across each parameter's values"
+    if effects is None or effects.empty:
+        return message_figure("No parameter varies among the finished points.", title)
+    data = effects.iloc[::-1]
+    fig = go.Figure(go.Bar(
+        y=data["label"], x=data["p_max"] - data["p_min"], base=data["p_min"], orientation="h", marker_color="#d62728",
+        customdata=np.c_[data["p_min"], data["p_max"], 100 * data["effect"]],
+        hovertemplate="%{y}: %{customdata[0]:.3f} to %{customdata[1]:.3f} (%{customdata[2]:.1f} points)"
+                      "<extra></extra>"))
+    style(fig, title, "probability (lowest to highest over the parameter's values)", "",
+          height=max(260, 130 + 45 * len(data)))
+    fig.update_xaxes(range=[0, min(1.0, max(0.05, float(data["p_max"].max()) * 1.08))], tickformat=".0%")
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def short_label(path: str, labels: dict | None = None) -> str:
+    """A parameter's name short enough for a parallel-coordinates axis: its label, or the path's last two parts."""
+    given = (labels or {}).get(path)
+    text = given if given and given != path else ".".join(str(path).split(".")[-2:])
+    return text if len(text) <= 28 else text[:27] + "…"
+
+
+def parallel_coordinates(table: pd.DataFrame, params: Sequence[str], labels: dict | None = None) -> go.Figure:
     """Every finished point as a line through its parameter values, coloured by clash probability."""
     title = f"Parameter points coloured by {OUTCOME_LABEL}"
     done = _done(table)
     if done.empty or not params:
         return message_figure("No finished points to show.", title)
-    dims = [dict(label=p, values=done[p].astype(float)) for p in params]
+    dims = [dict(label=short_label(p, labels), values=done[p].astype(float)) for p in params]
     dims.append(dict(label="P(clash)", values=done["p_clash"], range=[0, max(float(done["p_clash"].max()), 1e-9)]))
+    # Slanted axis titles: ten side by side do not fit level at 1400 px
     fig = go.Figure(go.Parcoords(line=dict(color=done["p_clash"], colorscale="Reds", showscale=True,
-                                           colorbar=dict(title="P(clash)")), dimensions=dims))
-    fig.update_layout(title=title, template="plotly_white")
+                                           colorbar=dict(title="P(clash)")), dimensions=dims,
+                                 labelangle=-20 if len(dims) > 5 else 0, labelside="top"))
+    fig.update_layout(title=title, template="plotly_white", margin=dict(t=160 if len(dims) > 5 else 90, l=60, r=40),
+                      height=520 if len(dims) > 5 else 460)
     return fig
 
 
@@ -137,13 +205,14 @@ def tornado_table(table: pd.DataFrame, params: Sequence[str], share: float = 0.2
     return frame.reindex(frame["effect"].abs().sort_values().index)
 
 
-def sensitivity_tornado(table: pd.DataFrame, params: Sequence[str]) -> go.Figure:
+def sensitivity_tornado(table: pd.DataFrame, params: Sequence[str], labels: dict | None = None) -> go.Figure:
     """Tornado: how far the clash probability moves from a parameter's low fifth to its high fifth."""
     title = f"Sensitivity of {OUTCOME_LABEL}: mean over the lowest vs highest fifth of each parameter"
     data = tornado_table(table, params)
     if data.empty:
         return message_figure("No parameter varies among the finished points.", title)
     centre = float(_done(table)["p_clash"].mean())
+    data = data.assign(param=[(labels or {}).get(p, p) for p in data["param"]])
     fig = go.Figure()
     for column, colour, name in (("low", "#1f77b4", "parameter low"), ("high", "#d62728", "parameter high")):
         fig.add_trace(go.Bar(y=data["param"], x=data[column] - centre, base=centre, orientation="h", name=name,

@@ -1,0 +1,36 @@
+"""The ``escalate_run_name`` resolver: a run directory named after what was run.
+
+``configs/config.yaml`` sets ``hydra.run.dir`` to
+``results/runs/${escalate_run_name:...}/<date_time>``; the resolver receives the
+chosen scenario's own name, ``scenario_file``, ``params`` and ``horizon``/``steps``
+and returns :func:`sim.identity.run_label` of them, the same label the report shows.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from omegaconf import OmegaConf
+
+from .plan import container, flatten
+
+RESOLVER = "escalate_run_name"
+
+
+def scenario_overrides(params: Any, horizon: Any = None, steps: Any = None) -> dict:
+    """Scenario overrides by dotted path: ``params`` flattened, and the horizon if set (``steps`` is its old name)."""
+    overrides = flatten(container(params) or {})
+    weeks = horizon if horizon is not None else steps
+    if weeks is not None:
+        overrides["horizon"] = weeks
+    return overrides
+
+
+def run_name(scenario_name: Any, scenario_file: Any, params: Any, horizon: Any = None, steps: Any = None) -> str:
+    from sim.identity import file_scenario_name, run_label
+    name = file_scenario_name(scenario_file) if scenario_file else str(scenario_name)
+    return run_label(name, scenario_overrides(params, horizon, steps))
+
+
+def register() -> None:
+    if not OmegaConf.has_resolver(RESOLVER):
+        OmegaConf.register_new_resolver(RESOLVER, run_name)
