@@ -196,16 +196,9 @@ def step_replicate(p, ws, t, key):
 
 @njit(**INLINE)
 def _deployed_weight(p, ws):
-    """W: capability-weighted share of the coalition deployed, what provokes the adversary."""
-    total = p.coalition[C_MEMBER_CAPABILITY]
-    if total <= 0.0 or not p.mechanisms[M_COALITION]:
-        return 0.0
-    w = 0.0
-    for q in range(p.members.shape[0]):
-        j = np.uint64(p.members[q])
-        if ws.state_int[DEPLOYED, j]:
-            w += p.state[CAPABILITY, j]
-    return w / total
+    """W: capability-weighted share of the coalition deployed, what provokes the adversary (kept by
+    :func:`_update_deployments`, the only place deployments change)."""
+    return ws.us[DEPLOYED_WEIGHT]
 
 
 @njit(**INLINE)
@@ -490,6 +483,7 @@ def _update_deployments(p, ws):
     With ``requires_ceasefire``, no member deploys before a ceasefire.
     """
     count = 0
+    weight = 0.0
     on = p.mechanisms[M_COALITION]
     waiting = p.coalition[C_REQUIRES_CEASEFIRE] == 1.0 and ws.status[S_CEASEFIRE_WEEK] < 0
     for q in range(p.members.shape[0]):
@@ -503,7 +497,11 @@ def _update_deployments(p, ws):
         elif ws.state_int[DEPLOYED, j] == 1 and ws.state[COMMITMENT, j] < p.state[WITHDRAW_THRESHOLD, j]:
             ws.state_int[DEPLOYED, j] = 0
         count += ws.state_int[DEPLOYED, j]
+        if ws.state_int[DEPLOYED, j]:
+            weight += p.state[CAPABILITY, j]
     ws.status[S_DEPLOYED] = count
+    total = p.coalition[C_MEMBER_CAPABILITY]
+    ws.us[DEPLOYED_WEIGHT] = weight / total if total > 0.0 else 0.0
     if count > ws.status[S_DEPLOYED_PEAK]:
         ws.status[S_DEPLOYED_PEAK] = count
 

@@ -175,7 +175,9 @@ U1, U2, TARGET = range(3)
 N_DRAWS = 3
 # us: float64 (rows,), US domestic politics
 GUARANTEE, GUARANTEE_BASE, COHESION = range(3)
-N_US_VARS = 3
+# the deployed capability share W, kept by the deployment update (read several times a step)
+DEPLOYED_WEIGHT = 3
+N_US_VARS = 4
 
 # queue: int64 (rows, n_states), the actors a phase draws normals for, their angle buckets, the cosines' order
 DRAWN, BUCKET, BY_ANGLE = range(3)
