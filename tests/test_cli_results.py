@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from .cli import escalate_env
+
 ROOT = Path(__file__).resolve().parent.parent
 RESOLVE = "+params.leaders.putin.resolve=1.2"
 
 
 def escalate(*args, cwd, **popen):
-    env = {"PYTHONPATH": str(ROOT), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(cwd)}
+    """``escalate`` in a fresh process (tests/cli.py's environment); with ``popen`` arguments, not waited for."""
+    env = escalate_env(cwd)
     command = [sys.executable, "-m", "experiments.run", *args]
     if popen:
         return subprocess.Popen(command, cwd=cwd, env=env, text=True, **popen)
