@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/escalate scenario=baseline replicates=$(REPLICATES) hydra.run.dir=results/demo/baseline
+	$(BIN)/escalate scenario=baseline replicates=$(REPLICATES) overwrite=true hydra.run.dir=results/demo/baseline
 	@echo "Open results/demo/baseline/report.html in a browser."
 
 test: $(STAMP) browser
