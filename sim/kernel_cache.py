@@ -22,7 +22,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # a module that compiles code with Numba; the modules it imports are part of what it compiles
 _IMPORTS_NUMBA = re.compile(r"^(?:from numba\b|import numba\b)", re.MULTILINE)
 _COMPILES = re.compile(r"\b(?:njit|jit|prange|vectorize|guvectorize|cfunc)\b")
-_RELATIVE_IMPORT = re.compile(r"^from \.(\w*) import ([\w, ()\n]+?)(?:$|\))", re.MULTILINE)
+_RELATIVE_IMPORT = re.compile(r"^from \.(\w*) import ([\w, ()*\n]+?)(?:$|\))", re.MULTILINE)
 
 
 def kernel_sources(package_dir: Path = PACKAGE_DIR) -> list[Path]:
