@@ -22,7 +22,7 @@ SEED = 20250904
 def case(name: str, seconds: float) -> dict:
     """Replicate-runs per second of the four implementations on one scenario."""
     import sim
-    from benchmarks.reference import ReferenceModel
+    from tests.reference_model import ReferenceModel
 
     from benchmarks.timing import ensemble_rates, peak_rss_mib, replicates_per_second, scenario_for
 

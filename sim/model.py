@@ -18,7 +18,7 @@ from agents import FactionAgent, LeaderAgent, StateAgent
 
 from sim import checks
 from sim.engine.pack import compile_params, expanded_events
-from sim.engine.kernel import action_utilities, advance, choose_actions, init_workspace, new_workspace
+from sim.engine.kernel import action_utilities, advance, begin, choose_actions, key_for, new_workspace
 from sim.engine.layout import CLASH_CAUSES, S_CLASH_CAUSE, S_CLASH_WEEK, S_DEPLOYED, S_DIVERGED, S_MAX_RUNG
 from sim.scenario.spec import Scenario
 
@@ -46,8 +46,9 @@ class EscalationModel(mesa.Model):
         self.params = compile_params(scenario)
         self.action_names = [a.name for a in scenario.actions]
         self._events = expanded_events(scenario)
+        self.key = key_for(self.seed_value, self.replicate)
         self.workspace = new_workspace(self.params)
-        init_workspace(self.params, self.workspace, self.seed_value, self.replicate)
+        begin(self.params, self.workspace, self.key)
         self.week = 0
         self.trajectory = np.zeros((scenario.steps + 1, len(scenario.states)))  # every step of dt weeks
         self.trajectory[0] = self.workspace.x
@@ -84,14 +85,14 @@ class EscalationModel(mesa.Model):
         first = week * p.steps_per_week
         if not ws.status[S_DIVERGED]:
             before = (ws.rung.copy(), ws.deployed.copy(), int(ws.status[S_CLASH_WEEK]))
-            choose_actions(p, ws, first, self.seed_value, self.replicate)
+            choose_actions(p, ws, first, self.key)
             # isinstance selection, so subclassed policies are included
             self.agents.select(agent_type=LeaderAgent).do("decide")
             for t in range(first, first + p.steps_per_week):
                 if ws.status[S_DIVERGED]:
                     self.trajectory[t + 1] = ws.x
                     continue
-                advance(p, ws, t, self.seed_value, self.replicate)
+                advance(p, ws, t, self.key)
                 self.trajectory[t + 1] = ws.x
             self._narrate(week + 1, *before)
         else:

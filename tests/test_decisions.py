@@ -5,7 +5,7 @@ from scipy import stats
 
 from sim.engine import rng
 from sim.engine.pack import compile_params
-from sim.engine.kernel import action_utilities, choose_actions, init_workspace, logit_choice, new_workspace
+from sim.engine.kernel import action_utilities, begin, choose_actions, key_for, logit_choice, new_workspace
 from sim.scenario.load import build_scenario
 
 from tests.conftest import toy_raw
@@ -34,8 +34,8 @@ def choice_counts(beta, n_draws, actions=()):
     ws = new_workspace(p)
     counts = np.zeros(p.n_actions, np.int64)
     for r in range(n_draws):
-        init_workspace(p, ws, 42, r)
-        choose_actions(p, ws, 0, 42, r)
+        begin(p, ws, key_for(42, r))
+        choose_actions(p, ws, 0, key_for(42, r))
         counts[ws.choice[0]] += 1
     utilities = np.zeros(p.n_actions)
     action_utilities(p, ws, 0, utilities)

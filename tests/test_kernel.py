@@ -5,7 +5,7 @@ from scipy.integrate import solve_ivp
 
 import sim
 from sim.engine.pack import compile_params
-from sim.engine.kernel import init_workspace, new_workspace, rung_of, step
+from sim.engine.kernel import begin, key_for, new_workspace, rung_of, step
 from sim.engine.layout import S_DIVERGED
 from sim.scenario.load import build_scenario
 
@@ -55,9 +55,9 @@ def test_unstable_system_runs_away_and_is_flagged():
     assert np.linalg.eigvals(K - A).real.max() > 0
     p = compile_params(s)
     ws = new_workspace(p)
-    init_workspace(p, ws, 1, 0)
+    begin(p, ws, key_for(1, 0))
     for t in range(p.steps):
-        step(p, ws, t, 1, 0)
+        step(p, ws, t, key_for(1, 0))
     assert ws.status[S_DIVERGED] == 1
     assert np.all(np.isfinite(sim.simulate(s, seed=1)))
 

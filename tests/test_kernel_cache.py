@@ -11,6 +11,9 @@ from sim.engine import cache as kernel_cache
 
 PACKAGE = Path(kernel_cache.__file__).resolve().parent
 ROOT = PACKAGE.parents[1]
+# one module per mechanism, the step, the ensemble, and what they share
+KERNEL_MODULES = ("rng.py", "layout.py", "workspace.py", "draws.py", "drift.py", "decisions.py", "reaction.py",
+                  "coalition.py", "domestic.py", "events.py", "outcomes.py", "step.py", "ensemble.py")
 
 
 @pytest.fixture
@@ -23,11 +26,11 @@ def package_copy(tmp_path):
 def test_kernel_sources_are_the_numba_modules_and_what_they_import():
     names = {p.name for p in kernel_cache.kernel_sources()}
     # the modules that compile with Numba, and the constants and helpers they inline
-    assert {"kernel.py", "ensemble.py", "rng.py", "layout.py"} <= names
+    assert set(KERNEL_MODULES) <= names
     assert "pack.py" not in names and "runner.py" not in names
 
 
-@pytest.mark.parametrize("name", ["rng.py", "layout.py", "kernel.py", "ensemble.py"])
+@pytest.mark.parametrize("name", KERNEL_MODULES)
 def test_editing_any_kernel_module_changes_the_key(package_copy, name):
     before = kernel_cache.kernel_key(package_copy)
     assert before == kernel_cache.kernel_key(PACKAGE)

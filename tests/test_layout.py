@@ -6,7 +6,7 @@ import pytest
 
 import sim
 from sim.engine.pack import compile_params, expanded_events
-from sim.engine.kernel import init_workspace, new_workspace
+from sim.engine.kernel import begin, key_for, new_workspace
 from sim.engine.layout import E_ID, FATIGUE, LEVEL
 
 
@@ -36,7 +36,7 @@ def test_named_rows_are_views(baseline):
     assert np.shares_memory(p.fatigue, p.state) and np.array_equal(p.fatigue, p.state[FATIGUE])
     assert p.adversary == baseline.index("RUS") and isinstance(p.adversary, int)
     ws = new_workspace(p)
-    init_workspace(p, ws, 1, 0)
+    begin(p, ws, key_for(1, 0))
     ws.x[3] = 9.5  # writes through to the block the kernel reads
     assert ws.state[LEVEL, 3] == 9.5
     ws.guarantee[0] = 0.25

@@ -1,16 +1,16 @@
 """The pure-Python Mesa reference and the kernel give the same numbers, bit for bit.
 
-The reference (benchmarks/reference.py) re-implements every phase and the random
+The reference (tests/reference_model.py) re-implements every phase and the random
 generator without any kernel code, so agreement checks the kernel's arithmetic, its
 summation orders, the inlined ensemble path and the counter-based draws at once.
 """
 import numpy as np
 
 import sim
-from benchmarks.reference import ReferenceModel, normal, uniform
+from tests.reference_model import ReferenceModel, normal, uniform
 from sim.engine import rng
 from sim.engine.pack import compile_params
-from sim.engine.kernel import run_trajectory
+from sim.engine.kernel import key_for, run_trajectory
 from sim.scenario.synthetic import synthetic_scenario
 from sim.scenario.load import build_scenario
 
@@ -34,7 +34,7 @@ def _agree(scenario, replicates=(0, 1, 2)):
         for column, value in outcomes.items():
             assert row[column] == value, (r, column, row[column], value)
         kernel_levels = np.zeros((p.steps + 1, p.n_states))
-        ws = run_trajectory(p, SEED, r, kernel_levels)
+        ws = run_trajectory(p, key_for(SEED, r), kernel_levels)
         assert list(ws.fired[: len(model.fired)]) == model.fired, (r, list(ws.fired), model.fired)
     return summary.iloc[list(replicates)]
 

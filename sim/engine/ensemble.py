@@ -11,18 +11,19 @@ Statistics are taken at whole weeks only (every ``steps_per_week`` steps), so th
 tables are per week whatever ``dt`` is.
 
 A chunk of replicates is one call of :func:`run_chunk`, into which the whole
-weekly step is inlined, compiled without reference counting (sim.engine.kernel): inside
-it, nothing but arithmetic on the workspace and the thread's counts.
+weekly step is inlined, compiled without reference counting (sim.engine.workspace):
+inside it, nothing but arithmetic on the workspace and the thread's counts.
 """
 import numba
 import numpy as np
 from numba import njit, prange
 
 from . import rng
-from .kernel import INLINE, NO_REFCOUNT, begin_replicate, new_workspace, step_replicate
 from .layout import (CAPITAL, COMMITMENT, DEPLOYED, GUARANTEE, LEVEL, MAX_RUNG_ACTOR, R_ADVERSARY,
                      R_GUARANTOR_LEADER, RUNG, S_CEASEFIRE_WEEK, S_CLASH_CAUSE, S_CLASH_WEEK, S_DEESCALATED,
-                     S_DEPLOYED, S_DEPLOYED_PEAK, S_DIVERGED, S_DIVERGED_WEEK, S_MAX_RUNG, Counts)
+                     S_DEPLOYED, S_DEPLOYED_PEAK, S_DIVERGED, S_DIVERGED_WEEK, S_MAX_RUNG, Counts, Outputs, Span)
+from .step import begin, step
+from .workspace import INLINE, NO_REFCOUNT, new_workspace
 
 FIXED_POINT = 4294967296.0  # 2**32
 UNIT_BINS = 100  # histogram bins of guarantee credibility and political capital on [0, 1]
@@ -120,43 +121,47 @@ def _summarise(p, ws, rep, out):
 
 
 @njit(**NO_REFCOUNT)
-def run_chunk(p, ws, marks, seed, first, count, hist_max, counts, out):
-    """Replicates ``first .. first + count - 1``: counts into one thread's slot, summaries into their rows.
+def run_chunk(p, ws, marks, span, outputs):
+    """The replicates of ``span``: counts into one thread's slot ``outputs.counts``, summaries into their rows.
 
     ``ws`` and ``marks`` (uint8, ``(2, rows, weeks, n_states)``) are this chunk's scratch.
     """
     rows = marks.shape[1]
     per_week = p.steps_per_week
-    for done in range(count):
-        rep = first + done
+    counts = outputs.counts
+    for done in range(span.count):
+        rep = span.first + done
         row = done % rows
-        key = rng.replicate_key(seed, rep)
-        begin_replicate(p, ws, key)
-        _accumulate(p, ws, 0, marks, row, hist_max, counts)
+        key = rng.replicate_key(span.seed, rep)
+        begin(p, ws, key)
+        _accumulate(p, ws, 0, marks, row, outputs.hist_max, counts)
         for t in range(p.steps):
-            step_replicate(p, ws, t, key)
+            step(p, ws, t, key)
             if (t + 1) % per_week == 0:
-                _accumulate(p, ws, (t + 1) // per_week, marks, row, hist_max, counts)
-        _summarise(p, ws, rep, out)
-        if row == rows - 1 or done == count - 1:
+                _accumulate(p, ws, (t + 1) // per_week, marks, row, outputs.hist_max, counts)
+        _summarise(p, ws, rep, outputs.summaries)
+        if row == rows - 1 or done == span.count - 1:
             _tally(marks, row + 1, counts.level_hist, counts.rung_occ)
 
 
 @njit(cache=True, parallel=True)
-def run_replicates(p, seed, first, count, hist_max, counts, out):
-    """Run replicates ``first .. first + count - 1`` in chunks; their summaries go to the same rows of ``out``.
+def run_replicates(p, span, counts, summaries, hist_max):
+    """Run the replicates of ``span`` in chunks; their summaries go to the same rows of ``summaries``.
 
-    Counts go to slot ``numba.get_thread_id()`` of each accumulator in ``counts`` (leading axis).
+    Counts go to slot ``numba.get_thread_id()`` of each accumulator in ``counts`` (leading axis). The
+    outputs come as three arguments, not one ``Outputs``: Numba's parallel lowering cannot hand a
+    tuple taken apart inside the function to its threads.
     """
-    n_chunks = (count + CHUNK - 1) // CHUNK
+    n_chunks = (span.count + CHUNK - 1) // CHUNK
     weeks = p.steps // p.steps_per_week + 1
+    seed, first, count = np.int64(span.seed), np.int64(span.first), np.int64(span.count)
     for c in prange(n_chunks):
-        # int64 arguments whatever type prange gives c: one compiled run_chunk for every caller
-        start = np.int64(first) + np.int64(c) * CHUNK
-        size = min(np.int64(CHUNK), np.int64(first) + np.int64(count) - start)
+        # int64 fields whatever type prange gives c: one compiled run_chunk for every caller
+        start = first + np.int64(c) * CHUNK
+        size = min(np.int64(CHUNK), first + count - start)
         slot = numba.get_thread_id()
         marks = np.empty((2, marked_replicates(p), weeks, p.n_states), np.uint8)
         mine = Counts(counts.level_hist[slot], counts.rung_occ[slot], counts.deployed_dist[slot],
                       counts.commit_fp[slot], counts.deployed_member[slot], counts.unit_hist[slot],
                       counts.unit_fp[slot])
-        run_chunk(p, new_workspace(p), marks, seed, start, size, hist_max, mine, out)
+        run_chunk(p, new_workspace(p), marks, Span(seed, start, size), Outputs(mine, summaries, hist_max))

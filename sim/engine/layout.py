@@ -17,7 +17,7 @@ dependencies stay numpy and numba.
 """
 from collections import namedtuple
 
-# Event target codes (kernel switch); see EVENT_TARGETS in sim.scenario.load.
+# Event target codes (kernel switch); see EVENT_TARGETS in sim.scenario.targets.
 T_LEVEL, T_GRIEVANCE, T_COMMITMENT, T_DEPLOY_THRESHOLD = 0, 1, 2, 3
 T_RESOLVE, T_CAPITAL, T_SUPPORT, T_GUARANTEE, T_GUARANTEE_BASE = 4, 5, 6, 7, 8
 T_PLEDGED, T_CEASEFIRE = 9, 10
@@ -232,3 +232,8 @@ SUMMARY_FIELDS = ("max_rung", "max_rung_adversary", "first_week", "clash_week", 
                   "deployed_final", "guarantee_final", "capital_final", "diverged", "diverged_week", "deescalated",
                   "ceasefire_week")
 Summaries = namedtuple("Summaries", SUMMARY_FIELDS)
+
+# What one call of the ensemble runs and where it writes: replicates ``first .. first + count - 1`` of ``seed``,
+# per-week counts (``Counts``, binned up to ``hist_max``) and per-replicate summaries.
+Span = namedtuple("Span", ("seed", "first", "count"))
+Outputs = namedtuple("Outputs", ("counts", "summaries", "hist_max"))

@@ -7,6 +7,7 @@ from .layout import (N_ACTION_PARAMS, N_EVENT_CODES, N_EVENT_VALUES, N_FACTION_P
                      N_STATE_FLAGS, N_STATE_PARAMS, OPS, T_CAPITAL, T_CEASEFIRE, T_COMMITMENT, T_DEPLOY_THRESHOLD,
                      T_GRIEVANCE, T_GUARANTEE, T_GUARANTEE_BASE, T_LEVEL, T_PLEDGED, T_RESOLVE, T_SUPPORT, Params)
 from sim.scenario.spec import Scenario
+from sim.scenario.targets import resolve_target
 
 
 def _f64(values) -> np.ndarray:
@@ -17,6 +18,7 @@ def _i64(values) -> np.ndarray:
     return np.ascontiguousarray(values, dtype=np.int64)
 
 
+# (group, quantity) of a resolved target -> the kernel's code
 _TARGET_CODES = {
     ("states", "x"): T_LEVEL, ("states", "grievance"): T_GRIEVANCE,
     ("states", "commitment"): T_COMMITMENT, ("states", "deploy_threshold"): T_DEPLOY_THRESHOLD,
@@ -28,24 +30,11 @@ _TARGET_CODES = {
 
 
 def event_targets(scenario: Scenario, target: str) -> list[tuple[int, int, str]]:
-    """What a validated event ``target`` addresses: ``(code, index, actor id)`` per value it changes.
-
-    ``states.*.coalition.commitment`` addresses every coalition member, each drawn apart;
-    the actor id is the state the change belongs to (domestic politics: the guarantor).
-    """
-    parts = target.split(".")
-    if parts[0] in ("domestic", "crisis"):
-        actor = scenario.roles.guarantor if parts[0] == "domestic" else scenario.roles.adversary
-        return [(_TARGET_CODES[(parts[0], parts[1])], 0, actor)]
-    code = _TARGET_CODES[(parts[0], parts[-1])]
-    if parts[1] == "*":
-        return [(code, scenario.index(m), m) for m in scenario.members]
-    index = [r.id for r in getattr(scenario, parts[0])].index(parts[1])
-    if parts[0] == "states":
-        return [(code, index, parts[1])]
-    if parts[0] == "leaders":
-        return [(code, index, scenario.leaders[index].state)]
-    return [(code, index, scenario.roles.guarantor)]  # factions are the guarantor's
+    """What a validated event ``target`` addresses: ``(code, index, actor id)`` per value it changes
+    (``states.*.coalition.commitment``: every coalition member, each drawn apart)."""
+    t = resolve_target(scenario, target)
+    code = _TARGET_CODES[(t.group, t.quantity)]
+    return [(code, index, actor) for index, actor in zip(t.indices, t.actors)]
 
 
 def expanded_events(scenario: Scenario) -> list[tuple[int, object, int, int, str]]:

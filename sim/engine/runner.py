@@ -14,7 +14,7 @@ import numba
 import numpy as np
 
 from .ensemble import LEVEL_BINS, UNIT_BINS, run_replicates
-from .layout import L_THRESHOLD, Counts, Params, Summaries
+from .layout import L_THRESHOLD, Counts, Params, Span, Summaries
 
 DEFAULT_BATCH = 20_000  # replicates per kernel call: bounds summary buffers and drives the progress bar
 HIST_HEADROOM = 1.25  # the level histogram reaches a quarter above the top rung's threshold (assumption)
@@ -49,7 +49,7 @@ def run_batches(p: Params, seed: int, replicates: int, *, threads: int | None = 
             count = min(batch, replicates - first)
             # threads take chunks one at a time: one slowed by other work on the machine holds up no one
             with numba.parallel_chunksize(1):
-                run_replicates(p, int(seed), first, count, hist_max, acc, summaries)
+                run_replicates(p, Span(int(seed), first, count), acc, summaries, hist_max)
             if on_batch is not None:
                 on_batch(count)
         wall = time.perf_counter() - start

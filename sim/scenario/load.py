@@ -26,15 +26,10 @@ import yaml
 
 from . import spec as sc
 from .plausible import warn_implausible
+from .targets import TargetError, resolve_target
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "configs" / "scenario"
 VARIANT_KEYS = ("extends", "set", "append")
-EVENT_TARGETS = {
-    ("states", "x"), ("states", "grievance"), ("states", "coalition", "commitment"),
-    ("states", "coalition", "deploy_threshold"), ("leaders", "resolve"),
-    ("leaders", "political_capital"), ("factions", "support"),
-    ("domestic", "guarantee"), ("domestic", "guarantee_base"), ("leaders", "pledged"), ("crisis", "ceasefire"),
-}
 MAX_MID_HIACT = 21  # the MID codebook's highest-action codes run 0..21
 # Top-level keys kept for old files: ``steps`` (time steps) sets ``horizon = steps * dt``.
 LEGACY_KEYS = ("steps",)
@@ -514,23 +509,8 @@ def _check_references(s: sc.Scenario, source: str, errors: list | None = None) -
 def _check_event(s: sc.Scenario, ev: sc.Event, key: str, source: str) -> None:
     if ev.op not in ("set", "add", "scale"):
         raise ScenarioError(source, f"{key}.op", f"expected one of set, add, scale, got {ev.op!r}")
-    parts = ev.target.split(".")
-    if parts[:2] == ["states", "*"]:
-        if parts[2:] != ["coalition", "commitment"]:
-            raise ScenarioError(source, f"{key}.target", "'states.*' (every coalition member) takes only "
-                                                         "'coalition.commitment'")
-        if not s.members:
-            raise ScenarioError(source, f"{key}.target", "'states.*' needs coalition members")
-        return
-    pattern = (parts[0],) + tuple(parts[2:]) if parts[0] in ("states", "leaders", "factions") else tuple(parts)
-    if pattern not in EVENT_TARGETS:
-        allowed = sorted(".".join(p[:1] + ("<id>",) + p[1:]) if p[0] in ("states", "leaders", "factions")
-                         else ".".join(p) for p in EVENT_TARGETS)
-        raise ScenarioError(source, f"{key}.target", f"cannot target {ev.target!r}; expected one of {', '.join(allowed)}")
-    if parts[0] in ("states", "leaders", "factions"):
-        ids = [r.id for r in getattr(s, parts[0])]
-        if len(parts) < 2 or parts[1] not in ids:
-            name = parts[1] if len(parts) > 1 else ""
-            raise ScenarioError(source, f"{key}.target", f"unknown {parts[0][:-1]} {name!r}{_suggest(name, ids)}")
-        if parts[0] == "states" and "coalition" in parts and s.states[ids.index(parts[1])].coalition is None:
-            raise ScenarioError(source, f"{key}.target", f"{parts[1]!r} is not a coalition member")
+    try:
+        resolve_target(s, ev.target)
+    except TargetError as err:
+        hint = _suggest(err.name, err.options) if err.name is not None else ""
+        raise ScenarioError(source, f"{key}.target", f"{err}{hint}") from None

@@ -11,7 +11,8 @@ A step is ``dt = 1/n`` weeks: leaders decide (and pledge) at the first step of e
 week, events happen at week boundaries, every rate enters times ``dt``, and every
 recorded week is the week a step ends in. Random draws are keyed by the step.
 
-It is deliberately independent of ``sim/engine/kernel.py``, so it also checks the kernel.
+It is deliberately independent of ``sim/engine/``, so it also checks the kernel (it shares only the
+scenario's parsing, :func:`sim.scenario.targets.resolve_target`). The benchmarks import it from here.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import math
 import mesa
 
 from sim.scenario.spec import Scenario
+from sim.scenario.targets import resolve_target
 
 MASK = (1 << 64) - 1
 GOLDEN, M1, M2 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
@@ -465,20 +467,13 @@ class ReferenceModel(mesa.Model):
 
         ``states.*.coalition.commitment`` changes every member, each with its own id (its own draw).
         """
-        s = self.scenario
+        groups = {"states": self.countries, "leaders": self.heads, "factions": self.factions}
         rows = []
-        for ev in s.events:
-            parts = ev.target.split(".")
-            attr = {"x": "level", "political_capital": "capital"}.get(parts[-1], parts[-1])
-            if parts[0] in ("domestic", "crisis"):
-                holders = [self]
-            elif parts[0] == "states":
-                holders = self.members if parts[1] == "*" else [self.countries[s.index(parts[1])]]
-            elif parts[0] == "leaders":
-                holders = [next(h for h in self.heads if h.spec.id == parts[1])]
-            else:
-                holders = [next(f for f in self.factions if f.spec.id == parts[1])]
-            for holder in holders:
+        for ev in self.scenario.events:
+            target = resolve_target(self.scenario, ev.target)
+            attr = {"x": "level", "political_capital": "capital"}.get(target.quantity, target.quantity)
+            for index in target.indices:
+                holder = groups[target.group][index] if target.group in groups else self
                 rows.append((len(rows), ev, holder, attr))
         return rows
 
