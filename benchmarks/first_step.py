@@ -20,14 +20,14 @@ def main() -> None:
     import sim.engine.runner
     from experiments.run import main as escalate
 
-    kernel = sim.engine.runner.run_replicates
+    kernel = sim.engine.runner.run_chunk
 
     def first_replicate(*args):
         kernel(*args)
         print(time.time(), flush=True)
         os._exit(0)
 
-    sim.engine.runner.run_replicates = first_replicate
+    sim.engine.runner.run_chunk = first_replicate
     sys.argv = ["escalate", "replicates=1", "progress=false", f"hydra.run.dir={out_dir}"]
     escalate()
     raise SystemExit("escalate finished without running the ensemble kernel")

@@ -1,7 +1,7 @@
 """The Mesa path: one replicate with agents, a DataCollector and a narrative log.
 
 ``EscalationModel.step`` advances one week: the kernel's ``choose_actions`` at the
-week's first step, each :class:`LeaderAgent` may replace its draw, then ``advance``
+week's first step, each :class:`LeaderAgent` may replace its draw, then the kernel's ``step``
 for every step of the week (``1 / dt`` of them), so a default run reproduces
 :func:`sim.simulate` bit for bit. The narrative reads what the kernel reports
 (events fired, actions chosen, the clash and its cause); it re-derives nothing.
@@ -18,7 +18,7 @@ from agents import FactionAgent, LeaderAgent, StateAgent
 
 from sim import checks
 from sim.engine.pack import compile_params, expanded_events
-from sim.engine.kernel import action_utilities, advance, begin, choose_actions, key_for, new_workspace
+from sim.engine.kernel import action_utilities, begin, choose_actions, key_for, new_workspace, step
 from sim.engine.layout import CLASH_CAUSES, S_CLASH_CAUSE, S_CLASH_WEEK, S_DEPLOYED, S_DIVERGED, S_MAX_RUNG
 from sim.scenario.spec import Scenario
 
@@ -89,10 +89,7 @@ class EscalationModel(mesa.Model):
             # isinstance selection, so subclassed policies are included
             self.agents.select(agent_type=LeaderAgent).do("decide")
             for t in range(first, first + p.steps_per_week):
-                if ws.status[S_DIVERGED]:
-                    self.trajectory[t + 1] = ws.x
-                    continue
-                advance(p, ws, t, self.key)
+                step(p, ws, t, self.key)  # keeps the choices made above; does nothing once diverged
                 self.trajectory[t + 1] = ws.x
             self._narrate(week + 1, *before)
         else:

@@ -95,3 +95,17 @@ def test_mechanism_off_switches(baseline):
 def test_bad_seed_is_rejected(baseline):
     with pytest.raises(ValueError, match=r"seed: expected an integer in \[0, 2\*\*63\), got -1"):
         sim.simulate(baseline, seed=-1)
+
+
+def test_every_path_shares_one_compiled_signature_per_operation():
+    """The ensemble, the Mesa path and sim.simulate call the same compiled code: a second signature would be a
+    second compile of the whole step."""
+    from sim.engine.ensemble import run_chunk
+    from sim.engine.kernel import choose_actions, run_trajectory
+
+    s = sim.load_scenario("baseline")
+    sim.run_ensemble(s, 2, 1, threads=2)
+    sim.EscalationModel(s, 1).step()
+    sim.simulate(s, 1)
+    for operation in (begin, step, choose_actions, run_trajectory, run_chunk):
+        assert len(operation.signatures) == 1, (operation, operation.signatures)

@@ -1,9 +1,11 @@
 """The compiled-kernel cache is keyed by the kernel's source: any edit of a kernel module lands in a new folder."""
+import io
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -74,3 +76,24 @@ def test_numba_imported_before_sim_still_uses_the_keyed_folder(tmp_path):
     env.update(PYTHONPATH=str(ROOT), XDG_CACHE_HOME=str(tmp_path))
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip().startswith(str(tmp_path / "escalation-sim" / "numba"))
+
+
+def test_a_cold_cache_is_told_and_a_warm_one_is_silent(tmp_path):
+    class Stream(io.StringIO):
+        def isatty(self):
+            return False
+
+    entry = "ensemble.run_chunk"
+    assert kernel_cache.is_cold(entry, str(tmp_path))
+    told = Stream()
+    with mock.patch.dict(os.environ, {"NUMBA_CACHE_DIR": str(tmp_path)}):
+        with kernel_cache.compile_notice(entry, 12, told):
+            pass
+        (tmp_path / "sim_engine").mkdir()
+        (tmp_path / "sim_engine" / f"{entry}-120.py311.nbi").write_bytes(b"")
+        assert not kernel_cache.is_cold(entry, str(tmp_path))
+        silent = Stream()
+        with kernel_cache.compile_notice(entry, 12, silent):
+            pass
+    assert told.getvalue() == "compiling the kernel (first run only, ~12 s)\n"
+    assert silent.getvalue() == ""

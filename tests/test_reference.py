@@ -10,7 +10,7 @@ import sim
 from tests.reference_model import ReferenceModel, normal, uniform
 from sim.engine import rng
 from sim.engine.pack import compile_params
-from sim.engine.kernel import key_for, run_trajectory
+from sim.engine.kernel import key_for, new_workspace, run_trajectory
 from sim.scenario.synthetic import synthetic_scenario
 from sim.scenario.load import build_scenario
 
@@ -34,7 +34,8 @@ def _agree(scenario, replicates=(0, 1, 2)):
         for column, value in outcomes.items():
             assert row[column] == value, (r, column, row[column], value)
         kernel_levels = np.zeros((p.steps + 1, p.n_states))
-        ws = run_trajectory(p, key_for(SEED, r), kernel_levels)
+        ws = new_workspace(p)
+        run_trajectory(p, ws, key_for(SEED, r), kernel_levels)
         assert list(ws.fired[: len(model.fired)]) == model.fired, (r, list(ws.fired), model.fired)
     return summary.iloc[list(replicates)]
 

@@ -12,11 +12,16 @@ user wins. Imports only the standard library.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import os
 import re
 import sys
+import threading
+import time
 from pathlib import Path
+from typing import IO, Iterator
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # a module that compiles code with Numba; the modules it imports are part of what it compiles
@@ -78,6 +83,47 @@ def configure(package_dir: Path = PACKAGE_DIR) -> str:
         # Numba came first (imported by the user before sim): its config already read the environment
         config.CACHE_DIR = folder
     return folder
+
+
+def is_cold(entry: str, folder: str | None = None) -> bool:
+    """True when Numba's cache holds no compiled copy of ``entry`` (``"module.function"``, e.g.
+    ``"ensemble.run_chunk"``): calling it will compile. Numba names its index files after the entry."""
+    root = Path(folder or os.environ.get("NUMBA_CACHE_DIR") or CACHE_DIR)
+    return not any(root.rglob(f"{entry}-*.nbi"))
+
+
+@contextlib.contextmanager
+def compile_notice(entry: str, seconds: float, stream: IO[str] | None = None) -> Iterator[None]:
+    """Around the first call of ``entry``: if it will compile, say so on ``stream`` (stderr), with a spinner
+    on a terminal; ``seconds`` is the time it is expected to take. Silent when the cache is warm."""
+    if not is_cold(entry):
+        yield
+        return
+    stream = stream or sys.stderr
+    message = f"compiling the kernel (first run only, ~{seconds:.0f} s)"
+    done = threading.Event()
+    start = time.perf_counter()
+    spinner = None
+    if stream.isatty():
+        def spin() -> None:
+            for mark in itertools.cycle("|/-\\"):
+                stream.write(f"\r{message} {mark} {time.perf_counter() - start:4.0f} s")
+                stream.flush()
+                if done.wait(0.25):
+                    return
+        spinner = threading.Thread(target=spin, daemon=True)
+        spinner.start()
+    else:
+        stream.write(message + "\n")
+        stream.flush()
+    try:
+        yield
+    finally:
+        done.set()
+        if spinner is not None:
+            spinner.join()
+            stream.write(f"\r{message}: done in {time.perf_counter() - start:.0f} s\n")
+            stream.flush()
 
 
 CACHE_DIR = configure()

@@ -11,7 +11,8 @@ from . import rng
 from .drift import deployed_weight, deterrence, partner_level, pressure
 from .layout import (A_BACKDOWN, A_CEASEFIRE, A_COST, A_DELTA, A_KINETIC, A_PLEDGE, A_PRESSURE, AUDIENCE_COST,
                      CAPITAL, EXPOSURE, K_DETER_COST, M_DECISIONS, N_SCRATCH, PLEDGED, PUSH, R_ADVERSARY_LEADER,
-                     RATIONALITY, RESOLVE, RISK_AVERSION, RUNG, S_CEASEFIRE_WEEK, STRUCK, UTILITY, WEIGHT)
+                     RATIONALITY, RESOLVE, RISK_AVERSION, RUNG, S_CEASEFIRE_WEEK, S_DECIDED_STEP, STRUCK, UTILITY,
+                     WEIGHT)
 from .workspace import INLINE, NO_REFCOUNT
 
 
@@ -92,8 +93,10 @@ def logit_choice(utility, n, beta, u01):
 def choose_actions(p, ws, t, key):
     """Each leader picks an action by quantal response into ``ws.choice``; called at the first step of a week.
 
-    ``key`` is the replicate's ``rng.replicate_key(seed, replicate)``.
+    ``key`` is the replicate's ``rng.replicate_key(seed, replicate)``; :func:`sim.engine.step.step` at ``t``
+    keeps these choices (a Mesa leader may replace its draw in between).
     """
+    ws.status[S_DECIDED_STEP] = t
     if not p.mechanisms[M_DECISIONS]:
         return
     step_key = rng.chain(key, t)

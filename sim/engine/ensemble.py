@@ -1,4 +1,4 @@
-"""Parallel ensemble runner: chunks of replicates in ``prange``, streaming per-week statistics.
+"""The ensemble's chunk of replicates, streaming per-week statistics (the runner hands chunks to threads).
 
 Memory does not grow with the number of replicates R beyond the per-replicate
 summaries: per-week statistics are integer histograms and counts accumulated
@@ -10,20 +10,19 @@ ran which chunk. Means of values in [0, 1] are accumulated in fixed point
 Statistics are taken at whole weeks only (every ``steps_per_week`` steps), so the
 tables are per week whatever ``dt`` is.
 
-A chunk of replicates is one call of :func:`run_chunk`, into which the whole
-weekly step is inlined, compiled without reference counting (sim.engine.workspace):
-inside it, nothing but arithmetic on the workspace and the thread's counts.
+A chunk of replicates is one call of :func:`run_chunk`, compiled without reference
+counting (sim.engine.workspace) and without the GIL: inside it, nothing but
+arithmetic on the workspace and the thread's counts.
 """
-import numba
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from . import rng
 from .layout import (CAPITAL, COMMITMENT, DEPLOYED, GUARANTEE, LEVEL, MAX_RUNG_ACTOR, R_ADVERSARY,
                      R_GUARANTOR_LEADER, RUNG, S_CEASEFIRE_WEEK, S_CLASH_CAUSE, S_CLASH_WEEK, S_DEESCALATED,
-                     S_DEPLOYED, S_DEPLOYED_PEAK, S_DIVERGED, S_DIVERGED_WEEK, S_MAX_RUNG, Counts, Outputs, Span)
+                     S_DEPLOYED, S_DEPLOYED_PEAK, S_DIVERGED, S_DIVERGED_WEEK, S_MAX_RUNG)
 from .step import begin, step
-from .workspace import INLINE, NO_REFCOUNT, new_workspace
+from .workspace import INLINE, NO_REFCOUNT
 
 FIXED_POINT = 4294967296.0  # 2**32
 UNIT_BINS = 100  # histogram bins of guarantee credibility and political capital on [0, 1]
@@ -84,11 +83,11 @@ def _accumulate(p, ws, week, marks, row, hist_max, counts):
     counts.unit_fp[week, 1] += _fixed_point(cap)
 
 
-@njit(cache=True)
-def marked_replicates(p):
-    """Replicates whose marks fit MARK_BYTES (at least one, at most a chunk)."""
-    per_replicate = 2 * (p.steps // p.steps_per_week + 1) * max(p.n_states, 1)
-    return max(1, min(CHUNK, MARK_BYTES // per_replicate))
+def new_marks(p):
+    """A chunk's buffer of level bins and rungs: the replicates that fit MARK_BYTES (at least one, at most a chunk)."""
+    weeks = p.steps // p.steps_per_week + 1
+    per_replicate = 2 * weeks * max(p.n_states, 1)
+    return np.empty((2, max(1, min(CHUNK, MARK_BYTES // per_replicate)), weeks, p.n_states), np.uint8)
 
 
 @njit(**INLINE)
@@ -120,7 +119,8 @@ def _summarise(p, ws, rep, out):
     out.ceasefire_week[rep] = ws.status[S_CEASEFIRE_WEEK]
 
 
-@njit(**NO_REFCOUNT)
+# nogil: threads of the runner run chunks side by side
+@njit(nogil=True, **NO_REFCOUNT)
 def run_chunk(p, ws, marks, span, outputs):
     """The replicates of ``span``: counts into one thread's slot ``outputs.counts``, summaries into their rows.
 
@@ -142,26 +142,3 @@ def run_chunk(p, ws, marks, span, outputs):
         _summarise(p, ws, rep, outputs.summaries)
         if row == rows - 1 or done == span.count - 1:
             _tally(marks, row + 1, counts.level_hist, counts.rung_occ)
-
-
-@njit(cache=True, parallel=True)
-def run_replicates(p, span, counts, summaries, hist_max):
-    """Run the replicates of ``span`` in chunks; their summaries go to the same rows of ``summaries``.
-
-    Counts go to slot ``numba.get_thread_id()`` of each accumulator in ``counts`` (leading axis). The
-    outputs come as three arguments, not one ``Outputs``: Numba's parallel lowering cannot hand a
-    tuple taken apart inside the function to its threads.
-    """
-    n_chunks = (span.count + CHUNK - 1) // CHUNK
-    weeks = p.steps // p.steps_per_week + 1
-    seed, first, count = np.int64(span.seed), np.int64(span.first), np.int64(span.count)
-    for c in prange(n_chunks):
-        # int64 fields whatever type prange gives c: one compiled run_chunk for every caller
-        start = first + np.int64(c) * CHUNK
-        size = min(np.int64(CHUNK), first + count - start)
-        slot = numba.get_thread_id()
-        marks = np.empty((2, marked_replicates(p), weeks, p.n_states), np.uint8)
-        mine = Counts(counts.level_hist[slot], counts.rung_occ[slot], counts.deployed_dist[slot],
-                      counts.commit_fp[slot], counts.deployed_member[slot], counts.unit_hist[slot],
-                      counts.unit_fp[slot])
-        run_chunk(p, new_workspace(p), marks, Span(seed, start, size), Outputs(mine, summaries, hist_max))

@@ -15,8 +15,9 @@ Pure functions over ``Params`` / ``Workspace`` (sim.engine.layout) and the
 replicate's key ``rng.replicate_key(seed, replicate)``: no globals, no allocation
 inside a step, every random number from :mod:`sim.engine.rng`. Sums are explicit
 loops in a fixed order and ``fastmath`` is off, so the Mesa path, which calls
-``begin``, ``choose_actions`` and ``advance`` itself, and the plain-Python reference
-(``tests/reference_model.py``) reproduce the ensemble bit for bit.
+``begin``, ``choose_actions`` (then lets its agents change the choice) and ``step``
+itself, and the plain-Python reference (``tests/reference_model.py``) reproduce the
+ensemble bit for bit.
 
 Speed (docs/performance.md): functions that take ``Params`` or ``Workspace`` are
 compiled without reference counting (sim.engine.workspace); random numbers hash
@@ -26,16 +27,22 @@ taking their logarithms and cosines in tight loops (sim.engine.draws); indices
 read from arrays are cast to ``np.uint64`` before they index, so Numba skips the
 wrap-around of negative indices (never mixed with signed integers in arithmetic:
 Numba would promote both to float64).
+
+What compiles, once each and shared by every path: ``begin``, ``step`` (every phase
+inlined into it, so the ensemble makes one call per step), ``choose_actions`` (the
+Mesa path), ``run_trajectory`` and the ensemble's ``run_chunk``. Each takes one
+signature (``key_for`` gives Python callers the key's type); phases are not compiled
+apart, and nothing is inlined twice into one path: inlining is what costs compile time.
 """
 import numpy as np
 
 from . import rng
 from .decisions import action_utilities, choose_actions, logit_choice
 from .outcomes import rung_of
-from .step import advance, begin, run_trajectory, step
+from .step import begin, run_trajectory, step
 from .workspace import new_workspace
 
-__all__ = ["action_utilities", "advance", "begin", "choose_actions", "key_for", "logit_choice", "new_workspace",
+__all__ = ["action_utilities", "begin", "choose_actions", "key_for", "logit_choice", "new_workspace",
            "rung_of", "run_trajectory", "step"]
 
 

@@ -214,8 +214,8 @@ class Workspace(namedtuple("Workspace", WORKSPACE_FIELDS)):
 
 # Indices into Workspace.status (int64 counters and flags of one replicate); weeks are weeks, -1 = never.
 (S_DIVERGED, S_CLASH_WEEK, S_DEPLOYED, S_DEPLOYED_PEAK, S_MAX_RUNG, S_DEESCALATED, S_CLASH_CAUSE, S_CEASEFIRE_WEEK,
- S_DYAD_ABOVE, S_DIVERGED_WEEK) = range(10)
-N_STATUS = 10
+ S_DYAD_ABOVE, S_DIVERGED_WEEK, S_DECIDED_STEP) = range(11)
+N_STATUS = 11  # S_DECIDED_STEP: the step whose decisions are made (the Mesa path makes them before the step)
 # S_CLASH_CAUSE values
 CAUSE_NONE, CAUSE_INCIDENT, CAUSE_DELIBERATE = 0, 1, 2
 CLASH_CAUSES = ("none", "incident", "deliberate")

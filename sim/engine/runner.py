@@ -7,16 +7,21 @@ of threads and any batch size.
 """
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 from typing import Callable, NamedTuple
 
 import numba
 import numpy as np
 
-from .ensemble import LEVEL_BINS, UNIT_BINS, run_replicates
-from .layout import L_THRESHOLD, Counts, Params, Span, Summaries
+from .cache import compile_notice
+from .ensemble import CHUNK, LEVEL_BINS, UNIT_BINS, new_marks, run_chunk
+from .layout import L_THRESHOLD, Counts, Outputs, Params, Span, Summaries
+from .workspace import new_workspace
 
 DEFAULT_BATCH = 20_000  # replicates per kernel call: bounds summary buffers and drives the progress bar
+COMPILE_SECONDS = 15  # a cold compile of the ensemble kernel on a 2-core machine (benchmarks: compile)
 HIST_HEADROOM = 1.25  # the level histogram reaches a quarter above the top rung's threshold (assumption)
 
 
@@ -31,33 +36,66 @@ class Batches(NamedTuple):
 
 
 def run_batches(p: Params, seed: int, replicates: int, *, threads: int | None = None, batch: int = DEFAULT_BATCH,
-                on_batch: Callable[[int], None] | None = None) -> Batches:
+                on_batch: Callable[[int], None] | None = None, notice: bool = False) -> Batches:
     """Replicates ``0 .. replicates - 1`` of ``p`` in batches of ``batch``; ``on_batch(count)`` after each.
 
+    ``threads`` (default: Numba's thread count) each take chunks of ``CHUNK`` replicates one at a
+    time, so a thread slowed by other work on the machine holds up no one; each counts into its
+    own slot. With ``notice``, a first run that has to compile the kernel says so on stderr.
     Arguments are assumed checked (``sim.results.ensemble.run_ensemble`` checks them).
     """
-    old_threads = numba.get_num_threads()
-    if threads is not None:
-        numba.set_num_threads(threads)
-    try:
-        slots = numba.get_num_threads()
-        acc = allocate_counts(p, slots)
-        hist_max = float(p.ladder[L_THRESHOLD, -1]) * HIST_HEADROOM
-        summaries = new_summaries(replicates, p.n_rungs)
-        start = time.perf_counter()
-        for first in range(0, replicates, batch):
-            count = min(batch, replicates - first)
-            # threads take chunks one at a time: one slowed by other work on the machine holds up no one
-            with numba.parallel_chunksize(1):
-                run_replicates(p, Span(int(seed), first, count), acc, summaries, hist_max)
-            if on_batch is not None:
-                on_batch(count)
-        wall = time.perf_counter() - start
-        used = numba.get_num_threads()
-    finally:
-        numba.set_num_threads(old_threads)
+    slots = threads if threads is not None else numba.get_num_threads()
+    acc = allocate_counts(p, slots)
+    hist_max = float(p.ladder[L_THRESHOLD, -1]) * HIST_HEADROOM
+    summaries = new_summaries(replicates, p.n_rungs)
+    outputs = [Outputs(Counts(*(a[slot] for a in acc)), summaries, hist_max) for slot in range(slots)]
+    scratch = [(new_workspace(p), new_marks(p)) for _ in range(slots)]
+    start = time.perf_counter()
+    for first in range(0, replicates, batch):
+        count = min(batch, replicates - first)
+        chunks = iter([Span(int(seed), c, min(CHUNK, first + count - c)) for c in range(first, first + count, CHUNK)])
+        lock = threading.Lock()
+
+        def work(slot: int) -> None:
+            ws, marks = scratch[slot]
+            while True:
+                with lock:
+                    span = next(chunks, None)
+                if span is None:
+                    return
+                run_chunk(p, ws, marks, span, outputs[slot])
+
+        with _notice(notice and first == 0):
+            _in_threads(work, slots)
+        if on_batch is not None:
+            on_batch(count)
+    wall = time.perf_counter() - start
     merged = Counts(*(a.sum(axis=0) for a in acc))
-    return Batches(merged, summaries, hist_max, wall, used)
+    return Batches(merged, summaries, hist_max, wall, slots)
+
+
+def _in_threads(work: Callable[[int], None], slots: int) -> None:
+    """``work(slot)`` for every slot, each in its own thread (the last in this one); re-raises a thread's error."""
+    errors = []
+
+    def guarded(slot: int) -> None:
+        try:
+            work(slot)
+        except BaseException as err:  # noqa: BLE001  (handed to the calling thread)
+            errors.append(err)
+
+    helpers = [threading.Thread(target=guarded, args=(slot,)) for slot in range(slots - 1)]
+    for h in helpers:
+        h.start()
+    guarded(slots - 1)
+    for h in helpers:
+        h.join()
+    if errors:
+        raise errors[0]
+
+
+def _notice(enabled: bool):
+    return compile_notice("ensemble.run_chunk", COMPILE_SECONDS) if enabled else contextlib.nullcontext()
 
 
 def allocate_counts(p: Params, slots: int) -> Counts:

@@ -6,7 +6,7 @@ import numpy as np
 from sim import checks
 from sim.scenario.spec import Scenario, check_scenario
 
-from .kernel import key_for, run_trajectory
+from .kernel import key_for, new_workspace, run_trajectory
 from .pack import compile_params
 
 
@@ -17,5 +17,5 @@ def simulate(scenario: Scenario, seed: int, replicate: int = 0) -> np.ndarray:
     checks.seed(replicate, "replicate")
     params = compile_params(scenario)
     levels = np.zeros((params.steps + 1, params.n_states))
-    run_trajectory(params, key_for(int(seed), int(replicate)), levels)
+    run_trajectory(params, new_workspace(params), key_for(int(seed), int(replicate)), levels)
     return levels

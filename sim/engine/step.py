@@ -13,11 +13,11 @@ from .events import apply_events
 from .layout import (CAPITAL, COHESION, COMMITMENT, COMMITMENT0, D_GUARANTEE0, D_GUARANTEE_BASE0, DEPLOY_THRESHOLD,
                      DEPLOY_THRESHOLD0, DEPLOYED, DRIFT, FA_SUPPORT0, GRIEVANCE, GRIEVANCE0, GUARANTEE, GUARANTEE_BASE,
                      L_THRESHOLD, LEVEL, M_COALITION, M_DOMESTIC, MAX_RUNG_ACTOR, N_STATUS, PLEDGED, PUSH,
-                     R_KINETIC_RUNG, RESOLVE, RESOLVE0, RUNG, S_CEASEFIRE_WEEK, S_CLASH_WEEK, S_DIVERGED,
-                     S_DIVERGED_WEEK, STRUCK, X0, CAPITAL0)
+                     R_KINETIC_RUNG, RESOLVE, RESOLVE0, RUNG, S_CEASEFIRE_WEEK, S_CLASH_WEEK, S_DECIDED_STEP,
+                     S_DIVERGED, S_DIVERGED_WEEK, STRUCK, X0, CAPITAL0)
 from .outcomes import record_outcomes, rung_of
 from .reaction import reaction
-from .workspace import INLINE, NO_REFCOUNT, new_workspace
+from .workspace import INLINE, NO_REFCOUNT
 
 
 @njit(**NO_REFCOUNT)
@@ -54,6 +54,7 @@ def begin(p, ws, key):
     ws.status[S_CLASH_WEEK] = -1
     ws.status[S_CEASEFIRE_WEEK] = -1
     ws.status[S_DIVERGED_WEEK] = -1
+    ws.status[S_DECIDED_STEP] = -1
     apply_events(p, ws, 0, key)
     update_deployments(p, ws)
     for i in range(p.n_states):
@@ -62,7 +63,7 @@ def begin(p, ws, key):
 
 
 @njit(**INLINE)
-def advance(p, ws, t, key):
+def _advance(p, ws, t, key):
     """Apply the chosen actions and every other mechanism: from step ``t`` to ``t + 1``."""
     step_key = rng.chain(key, t)
     decision_step = t % p.steps_per_week == 0
@@ -78,23 +79,27 @@ def advance(p, ws, t, key):
     record_outcomes(p, ws, t + 1, key, decision_step)
 
 
-@njit(**INLINE)
+@njit(**NO_REFCOUNT)
 def step(p, ws, t, key):
-    """Advance one replicate from step ``t`` to step ``t + 1``: decisions at a week's first step, then the rest."""
+    """Advance one replicate from step ``t`` to step ``t + 1``: decisions at a week's first step (unless
+    :func:`choose_actions` has made them for this step, as the Mesa path does), then every mechanism.
+
+    Everything is inlined here: the ensemble calls one compiled function per step.
+    """
     if ws.status[S_DIVERGED]:
         return
-    if t % p.steps_per_week == 0:
+    if t % p.steps_per_week == 0 and ws.status[S_DECIDED_STEP] != t:
         choose_actions(p, ws, t, key)
-    advance(p, ws, t, key)
+    _advance(p, ws, t, key)
 
 
-@njit(cache=True)
-def run_trajectory(p, key, out_x):
-    """One replicate; writes levels of steps 0..steps into ``out_x`` (steps + 1, n_states); returns its workspace."""
-    ws = new_workspace(p)
+@njit(**NO_REFCOUNT)
+def run_trajectory(p, ws, key, out_x):
+    """One replicate in ``ws``; writes levels of steps 0..steps into ``out_x`` (steps + 1, n_states)."""
     begin(p, ws, key)
-    out_x[0, :] = ws.state[LEVEL, :]
+    for i in range(p.n_states):
+        out_x[0, i] = ws.state[LEVEL, i]
     for t in range(p.steps):
         step(p, ws, t, key)
-        out_x[t + 1, :] = ws.state[LEVEL, :]
-    return ws
+        for i in range(p.n_states):
+            out_x[t + 1, i] = ws.state[LEVEL, i]

@@ -17,9 +17,8 @@ NO_REFCOUNT = dict(cache=True, _nrt=False)
 INLINE = dict(cache=True, inline="always")
 
 
-@njit(cache=True)
 def new_workspace(p):
-    """Allocate one replicate's state; :func:`sim.engine.step.begin` fills it."""
+    """Allocate one replicate's state; :func:`sim.engine.step.begin` fills it (NumPy: nothing to compile)."""
     n = p.n_states
     return Workspace(
         np.zeros((N_STATE_VARS, n)), np.zeros((N_STATE_INTS, n), np.int64),

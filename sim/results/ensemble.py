@@ -83,7 +83,7 @@ def run_ensemble(scenario: Scenario, replicates: int, seed: int, *, threads: int
 
     Replicate ``r`` draws its random numbers from ``(seed, r, ...)`` only, so the
     result is the same for any ``threads`` and ``batch``. ``progress`` shows a
-    progress bar over batches.
+    progress bar over batches, and a notice while a first run compiles the kernel.
     """
     check_scenario(scenario)
     checks.integer("replicates", replicates, 1)
@@ -95,7 +95,7 @@ def run_ensemble(scenario: Scenario, replicates: int, seed: int, *, threads: int
     bar = _progress(replicates, progress, scenario.name)
     try:
         done = run_batches(p, int(seed), replicates, threads=threads, batch=batch,
-                           on_batch=None if bar is None else bar.update)
+                           on_batch=None if bar is None else bar.update, notice=progress)
     finally:
         if bar is not None:
             bar.close()
