@@ -17,7 +17,7 @@ from .layout import (CAPITAL, COHESION, COMMITMENT, COMMITMENT0, D_GUARANTEE0, D
                      S_DIVERGED, S_DIVERGED_WEEK, STRUCK, X0, CAPITAL0)
 from .outcomes import record_outcomes, rung_of
 from .reaction import reaction
-from .workspace import INLINE, NO_REFCOUNT
+from .workspace import NO_REFCOUNT
 
 
 @njit(**NO_REFCOUNT)
@@ -62,11 +62,21 @@ def begin(p, ws, key):
     record_outcomes(p, ws, 0, key, False)
 
 
-@njit(**INLINE)
-def _advance(p, ws, t, key):
-    """Apply the chosen actions and every other mechanism: from step ``t`` to ``t + 1``."""
-    step_key = rng.chain(key, t)
+@njit(**NO_REFCOUNT)
+def step(p, ws, t, key):
+    """Advance one replicate from step ``t`` to step ``t + 1``: decisions at a week's first step (unless
+    :func:`choose_actions` has made them for this step, as the Mesa path does), then every mechanism.
+
+    Every phase is inlined here, directly (one level: Numba copies an inlined function's
+    IR, so nesting inlined functions multiplies compile time): the ensemble calls one
+    compiled function per step.
+    """
+    if ws.status[S_DIVERGED]:
+        return
     decision_step = t % p.steps_per_week == 0
+    if decision_step and ws.status[S_DECIDED_STEP] != t:
+        choose_actions(p, ws, t, key)
+    step_key = rng.chain(key, t)
     reaction(p, ws, t, step_key)
     if ws.status[S_DIVERGED]:
         return
@@ -77,20 +87,6 @@ def _advance(p, ws, t, key):
     if (t + 1) % p.steps_per_week == 0:
         apply_events(p, ws, (t + 1) // p.steps_per_week, key)
     record_outcomes(p, ws, t + 1, key, decision_step)
-
-
-@njit(**NO_REFCOUNT)
-def step(p, ws, t, key):
-    """Advance one replicate from step ``t`` to step ``t + 1``: decisions at a week's first step (unless
-    :func:`choose_actions` has made them for this step, as the Mesa path does), then every mechanism.
-
-    Everything is inlined here: the ensemble calls one compiled function per step.
-    """
-    if ws.status[S_DIVERGED]:
-        return
-    if t % p.steps_per_week == 0 and ws.status[S_DECIDED_STEP] != t:
-        choose_actions(p, ws, t, key)
-    _advance(p, ws, t, key)
 
 
 @njit(**NO_REFCOUNT)
