@@ -35,8 +35,10 @@ class RunExistsError(ValueError):
     """The directory already holds a complete run and ``overwrite`` was not asked for."""
 
 
-def _qname(q: float) -> str:
-    return f"q{int(round(q * 100)):02d}"
+def quantile_column(q: float, of: str = "") -> str:
+    """The column of quantile ``q`` (one of ``QUANTILES``): ``q05``, or ``deployed_q05`` ``of`` deployed."""
+    name = f"q{int(round(q * 100)):02d}"
+    return f"{of}_{name}" if of else name
 
 
 def hist_quantiles(counts: np.ndarray, edges: np.ndarray, qs=QUANTILES) -> np.ndarray:
@@ -80,7 +82,7 @@ def result_tables(result) -> dict[str, pd.DataFrame]:
     occ = c.rung_occ / n_rep
     rows = {"week": np.repeat(weeks, len(ids)), "actor": np.tile(ids, len(weeks))}
     for j, qq in enumerate(QUANTILES):
-        rows[_qname(qq)] = q[:, :, j].ravel()
+        rows[quantile_column(qq)] = q[:, :, j].ravel()
     for r in range(len(s.ladder)):
         rows[f"p_rung_{r}"] = occ[:, :, r].ravel()
     steps = pd.DataFrame(rows)
@@ -96,13 +98,13 @@ def result_tables(result) -> dict[str, pd.DataFrame]:
     dq = hist_quantiles(c.deployed_dist, dep_edges)
     weekly["deployed_mean"] = (c.deployed_dist * np.arange(c.deployed_dist.shape[1])).sum(axis=1) / n_rep
     for j, qq in enumerate(QUANTILES):
-        weekly[f"deployed_{_qname(qq)}"] = np.floor(dq[:, j])
+        weekly[quantile_column(qq, "deployed")] = np.floor(dq[:, j])
     unit_edges = np.linspace(0.0, 1.0, UNIT_BINS + 1)
     for k, name in enumerate(("guarantee", "capital")):
         weekly[f"{name}_mean"] = c.unit_fp[:, k] / FIXED_POINT / n_rep
         uq = hist_quantiles(c.unit_hist[:, k, :], unit_edges)
         for j, qq in enumerate(QUANTILES):
-            weekly[f"{name}_{_qname(qq)}"] = uq[:, j]
+            weekly[quantile_column(qq, name)] = uq[:, j]
     deployed = pd.DataFrame({
         "week": np.repeat(weeks, c.deployed_dist.shape[1]),
         "n_deployed": np.tile(np.arange(c.deployed_dist.shape[1]), len(weeks)),
