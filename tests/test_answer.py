@@ -4,9 +4,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from sim.answer import effect_table, headline_line, percent, run_answer, sweep_answer
-from sim.stats import wilson_interval
-from sim.views.cast import Cast
+from sim.report.answer import effect_table, headline_line, percent, run_answer, sweep_answer
+from sim.report.views.cast import Cast
+from sim.results.stats import wilson_interval
 
 A, B = "domestic.guarantee_base", "leaders.putin.resolve"
 

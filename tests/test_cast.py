@@ -12,9 +12,9 @@ import re
 import pandas as pd
 import pytest
 
-from sim.answer import run_answer
+from sim.report.answer import run_answer
 from sim.pipeline import scenario_dict
-from sim.views import Cast, cast_of, shared_cast
+from sim.report.views import Cast, cast_of, shared_cast
 
 # What the shipped scenarios call their states, leaders, blocs and groups.
 SHIPPED = re.compile(r"\b(RUS|USA|FRA|GBR|POL|DEU|CHN|UKR|Russian?|United States|France|Ukraine|NATO|SCO|EU|US|"
@@ -34,7 +34,7 @@ def leaks(text: str) -> list[str]:
 @pytest.fixture(scope="module")
 def other_world():
     """A synthetic scenario whose blocs and groups are not those of the shipped scenarios either."""
-    from sim.synthetic import synthetic_scenario
+    from sim.scenario.synthetic import synthetic_scenario
     s = synthetic_scenario(8, seed=3, steps=6)
     rename = {"SCO": "East", "NATO": "West"}
     states = tuple(dataclasses.replace(st, bloc=rename[st.bloc], groups=tuple(rename[g] for g in st.groups)
@@ -77,7 +77,7 @@ def test_the_shared_cast_keeps_only_what_every_scenario_agrees_on():
 
 
 def test_a_run_report_labels_the_scenario_by_its_own_states(other_run):
-    from sim.report import build_report, read_run, run_figures
+    from sim.report.run import build_report, read_run, run_figures
     run, config = read_run(other_run)
     text = reader_text(build_report(run, config))
     assert leaks(text) == []
@@ -93,7 +93,7 @@ def test_a_run_report_labels_the_scenario_by_its_own_states(other_run):
 
 
 def test_a_comparison_names_the_adversary_the_runs_share(other_run):
-    from sim.report import build_comparison, comparison_figures, read_run
+    from sim.report.run import build_comparison, comparison_figures, read_run
     runs = [(other_run, *read_run(other_run)), (other_run, *read_run(other_run))]
     assert leaks(reader_text(build_comparison(runs))) == []
     figures = {e.name: e.figure for e in comparison_figures(runs)}
@@ -102,8 +102,8 @@ def test_a_comparison_names_the_adversary_the_runs_share(other_run):
 
 
 def test_a_sweep_report_names_the_scenario_it_loads(tmp_path, other_world):
-    from sim.points import scenario_raw
-    from sim.sweep_report import build_sweep_report
+    from experiments.points import scenario_raw
+    from sim.report.sweep import build_sweep_report
     path = tmp_path / "other_world.yaml"
     path.write_text(json.dumps(scenario_raw(other_world)))
     rows = [{"job": 0, "point": i, "scenario": other_world.name, "states.S003.x0": x, "status": "ok", "error": "",

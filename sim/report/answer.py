@@ -41,7 +41,7 @@ def interval(lo, hi, digits: int | None = None) -> str:
 def run_answer(manifest: Mapping, rung_names: Sequence[str] = (), cast: Cast | None = None) -> str:
     """One or two sentences on a run: P(clash) with its interval and cause, highest rung, deployments.
 
-    The ``cast`` (:func:`sim.views.cast.cast_of` of the stored scenario) names the adversary.
+    The ``cast`` (:func:`sim.report.views.cast.cast_of` of the stored scenario) names the adversary.
     """
     h = manifest.get("headline") or {}
     horizon = manifest.get("horizon", manifest.get("steps", "?"))
@@ -82,7 +82,7 @@ def effect_table(frame: pd.DataFrame, params: Sequence[str], labels: Mapping[str
     ``effect`` (the range, max - min of the pooled marginal) is what the effect-size
     bar draws; rows are ordered largest effect first.
     """
-    from .views.sweep import pool
+    from sim.report.views.sweep import pool
     rows = []
     for param in params:
         marginal = pool(frame, [param]).sort_values(param)
@@ -119,7 +119,7 @@ def points(p: float) -> str:
 def sweep_answer(frame: pd.DataFrame, params: Sequence[str], labels: Mapping[str, str] | None = None,
                  horizon=None, cast: Cast | None = None) -> str:
     """One or two sentences: how the largest effect moves P(clash), and how far the others move it at most."""
-    from .views.sweep import pool
+    from sim.report.views.sweep import pool
     outcome = _cast(cast).clash_probability(horizon if horizon is not None else "the horizon's")
     effects = effect_table(frame, params, labels)
     if effects.empty:

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative, sample_colorscale
 
-from ..results import quantile_column
+from sim.results.tables import quantile_column
 from .cast import Cast
 
 # The median and the bounds of the 50% and 90% bands; the names come from the result tables.

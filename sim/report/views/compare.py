@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..stats import wilson_interval
+from sim.results.stats import wilson_interval
 from .cast import Cast
 from .common import band, message_figure, quantile_columns, rung_label, scenario_colours, style
 
@@ -73,7 +73,7 @@ def outcome_comparison(weekly: Mapping[str, pd.DataFrame], replicates: Mapping[s
 def clash_comparison(weekly: Mapping[str, pd.DataFrame], cast: Cast | None = None) -> go.Figure:
     """Cumulative probability of a direct clash by week, one curve and 95% band per scenario.
 
-    ``cast``: what the scenarios share (:func:`sim.views.cast.shared_cast`), which names the adversary.
+    ``cast``: what the scenarios share (:func:`sim.report.views.cast.shared_cast`), which names the adversary.
     """
     title = f"Probability of a {(cast or Cast()).clash} by week, per scenario (95% bands)"
     tables = _usable(weekly, ("week", "p_clash", "p_clash_lo", "p_clash_hi"))
