@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import pytest
 
 from sim.report import views
-from sim.report.views.common import KEY_PALETTE, ROLE_COLOURS, rung_colours
+from sim.report.views.common import BAND_QUANTILES, KEY_PALETTE, ROLE_COLOURS, quantile_columns, rung_colours
 from sim.report.views.export import ExportError, chromium_path, export_figures, static_copy
 from sim.results.stats import wilson_interval
 
@@ -203,6 +203,13 @@ def test_colours_are_consistent_across_figures():
     assert blocs["B2"] not in ROLE_COLOURS.values()
     assert rung_colours(9) == rung_colours(9) and len(set(rung_colours(9))) == 9
     assert views.scenario_colours(["a", "b"])["a"] == views.scenario_colours(["a"])["a"]
+
+
+def test_views_read_the_quantile_columns_the_result_tables_write():
+    from sim.results.tables import QUANTILES, quantile_column
+    assert set(BAND_QUANTILES) <= set(QUANTILES)
+    assert quantile_columns() == ("q05", "q25", "q50", "q75", "q95")
+    assert quantile_columns("guarantee")[2] == quantile_column(0.5, "guarantee") == "guarantee_q50"
 
 
 def test_static_copy_drops_controls_and_names_the_week():
