@@ -198,7 +198,8 @@ def test_colours_are_consistent_across_figures():
     a = views.actor_colours(["X", "NLD", "BEL"], cast)
     reserved = {*ROLE_COLOURS.values(), *KEY_PALETTE}
     assert a["X"] == ROLE_COLOURS["adversary"] and a["NLD"] not in reserved and a["NLD"] != a["BEL"]
-    blocs = views.bloc_colours(["B1", "B2", "B3"], views.Cast(adversary="X", guarantor="G", blocs={"X": "B3", "G": "B1"}))
+    roles = views.Cast(adversary="X", guarantor="G", blocs={"X": "B3", "G": "B1"})
+    blocs = views.bloc_colours(["B1", "B2", "B3"], roles)
     assert blocs["B3"] == ROLE_COLOURS["adversary"] and blocs["B1"] == ROLE_COLOURS["guarantor"]
     assert blocs["B2"] not in ROLE_COLOURS.values()
     assert rung_colours(9) == rung_colours(9) and len(set(rung_colours(9))) == 9

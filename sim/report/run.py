@@ -272,7 +272,8 @@ def build_comparison(runs: Sequence[tuple[Path, dict, dict | None]]) -> str:
               + meta_list([("scenarios", len(runs)), ("report built", _now())])
               + "<h2>Headline</h2>"
               + table(["scenario", "P(clash) (95% CI)", "median highest rung", "median deployed at peak",
-                       "median deployed at horizon", "mean guarantee credibility G at horizon", "P(de-escalated)"], rows)
+                       "median deployed at horizon", "mean guarantee credibility G at horizon",
+                       "P(de-escalated)"], rows)
               + "<h2>Runs</h2>"
               + table(["scenario", "seed", "replicates", "horizon", "version", "overrides", "run directory"], meta))
     footer = "<h2>Resolved scenarios</h2>" + "".join(config_block(f"show {label}", config)

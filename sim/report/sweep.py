@@ -137,7 +137,8 @@ def sweep_figures(frame: pd.DataFrame, sensitivity: pd.DataFrame | None = None, 
     for scenario in scenarios[:MAX_SCENARIOS]:
         own = (baselines.get(scenario) or {}).get("values")
         for x, y in list(itertools.combinations(swept, 2))[:MAX_PAIRS]:
-            entries.append(FigureEntry(f"heatmap-{len(entries)}", sv.sweep_heatmap(frame, x, y, scenario, labels, own, cast),
+            heatmap = sv.sweep_heatmap(frame, x, y, scenario, labels, own, cast)
+            entries.append(FigureEntry(f"heatmap-{len(entries)}", heatmap,
                                        f"Clash probability over {labels[x]} and {labels[y]} in {scenario}, pooled over "
                                        "any other parameter; ticks are the swept values, the ring the scenario's own "
                                        "values; hover a cell for its 95% interval and replicate count."))

@@ -109,7 +109,8 @@ def level_comparison(steps: Mapping[str, pd.DataFrame], actor: str | Mapping[str
 def final_state_comparison(weekly: Mapping[str, pd.DataFrame], cast: Cast | None = None) -> go.Figure:
     """Members deployed and guarantee credibility at the horizon, per scenario (box: 25–75%, whiskers: 5–95%)."""
     guarantee = (cast or Cast()).guarantee
-    title = "At the horizon, per scenario: members deployed and guarantee credibility G (box 25–75%, whiskers 5–95%)"
+    title = ("At the horizon, per scenario: members deployed and guarantee credibility G "
+             "(box 25–75%, whiskers 5–95%)")
     panels = (("deployed", "coalition members deployed (count)"), ("guarantee", guarantee))
     needed = [c for name, _ in panels for c in quantile_columns(name)]
     tables = _usable(weekly, needed)
