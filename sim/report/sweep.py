@@ -1,6 +1,7 @@
 """``sweep_report.html``: a self-contained offline page of a sweep table's figures."""
 from __future__ import annotations
 
+import dataclasses
 import html
 import itertools
 from datetime import datetime, timezone
@@ -62,7 +63,7 @@ def _value_at(raw: Any, dotted: str) -> Any:
     """The value at a dotted override path of a raw scenario (records by id, name or position)."""
     node = raw
     for part in dotted.split("."):
-        if isinstance(node, list):
+        if isinstance(node, (list, tuple)):
             keys = [r.get("id", r.get("name")) if isinstance(r, dict) else None for r in node]
             node = node[keys.index(part)] if part in keys else node[int(part)]
         else:
@@ -73,7 +74,6 @@ def _value_at(raw: Any, dotted: str) -> Any:
 def scenario_baselines(plan: dict, frame: pd.DataFrame, params: Sequence[str]) -> dict[str, dict]:
     """Per scenario name: its own values of the swept paths (what the figures mark as baseline), its horizon
     and its cast (:func:`sim.report.views.cast.cast_of`: the roles and names the figures and the answer use)."""
-    from experiments.points import scenario_raw
     from sim.scenario.load import load_scenario
     refs = [job.get("scenario") for job in plan.get("jobs") or []] or list(frame["scenario"].dropna().astype(str))
     out: dict[str, dict] = {}
@@ -82,7 +82,7 @@ def scenario_baselines(plan: dict, frame: pd.DataFrame, params: Sequence[str]) -
             scenario = load_scenario(ref)
         except Exception:  # a scenario that no longer loads has no baseline to mark; the figures still draw
             continue
-        raw, values = scenario_raw(scenario), {}
+        raw, values = dataclasses.asdict(scenario), {}
         for path in params:
             try:
                 value = _value_at(raw, path)
