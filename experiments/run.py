@@ -2,7 +2,7 @@
 
     escalate scenario=russia_resolute replicates=10000 seed=7
     escalate +params.leaders.putin.resolve=1.2 horizon=26
-    escalate -m experiment=guarantee_vs_resolve          (a sweep: docs/sweeps.md)
+    escalate -m experiment=guarantee_vs_resolve          (a sweep: docs/how-to-sweep.md)
 """
 from __future__ import annotations
 
