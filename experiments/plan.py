@@ -67,7 +67,8 @@ def check_settings(cfg: DictConfig) -> None:
     for key in ("horizon", "steps"):  # weeks; steps is the older name
         if cfg.get(key) is not None:
             checks.integer(key, cfg.get(key), 1, MAX_HORIZON)
-    checks.threads(cfg.get("threads"))
+    from sim.engine.runner import check_threads
+    check_threads(cfg.get("threads"))
     checks.seed(cfg.get("narrative_replicate", 0), "narrative_replicate")
     for key in ("progress", "resume", "overwrite"):
         checks.flag(key, cfg.get(key, False))

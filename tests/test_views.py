@@ -207,10 +207,10 @@ def test_colours_are_consistent_across_figures():
 
 
 def test_views_read_the_quantile_columns_the_result_tables_write():
-    from sim.results.tables import QUANTILES, quantile_column
-    assert set(BAND_QUANTILES) <= set(QUANTILES)
+    from sim.results import columns
+    assert set(BAND_QUANTILES) <= set(columns.QUANTILES)
     assert quantile_columns() == ("q05", "q25", "q50", "q75", "q95")
-    assert quantile_columns("guarantee")[2] == quantile_column(0.5, "guarantee") == "guarantee_q50"
+    assert quantile_columns("guarantee")[2] == columns.quantile(0.5, "guarantee") == "guarantee_q50"
 
 
 def test_static_copy_drops_controls_and_names_the_week():

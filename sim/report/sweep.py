@@ -1,7 +1,6 @@
 """``sweep_report.html``: a self-contained offline page of a sweep table's figures."""
 from __future__ import annotations
 
-import dataclasses
 import html
 import itertools
 from datetime import datetime, timezone
@@ -11,7 +10,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from .answer import effect_table, percent, points, sweep_answer, value_text
-from sim.results.tables import atomic_write_text
+from sim.files import atomic_write_text
 from sim.results.sweep import REPORT_FILE, TABLE_FILE, read_plan, swept_params
 from .views import sweep as sv
 from sim.report.views.cast import Cast, cast_of, shared_cast
@@ -63,7 +62,7 @@ def _value_at(raw: Any, dotted: str) -> Any:
     """The value at a dotted override path of a raw scenario (records by id, name or position)."""
     node = raw
     for part in dotted.split("."):
-        if isinstance(node, (list, tuple)):
+        if isinstance(node, list):
             keys = [r.get("id", r.get("name")) if isinstance(r, dict) else None for r in node]
             node = node[keys.index(part)] if part in keys else node[int(part)]
         else:
@@ -75,6 +74,7 @@ def scenario_baselines(plan: dict, frame: pd.DataFrame, params: Sequence[str]) -
     """Per scenario name: its own values of the swept paths (what the figures mark as baseline), its horizon
     and its cast (:func:`sim.report.views.cast.cast_of`: the roles and names the figures and the answer use)."""
     from sim.scenario.load import load_scenario
+    from sim.scenario.build import scenario_raw
     refs = [job.get("scenario") for job in plan.get("jobs") or []] or list(frame["scenario"].dropna().astype(str))
     out: dict[str, dict] = {}
     for ref in dict.fromkeys(r for r in refs if r):
@@ -82,7 +82,7 @@ def scenario_baselines(plan: dict, frame: pd.DataFrame, params: Sequence[str]) -
             scenario = load_scenario(ref)
         except Exception:  # a scenario that no longer loads has no baseline to mark; the figures still draw
             continue
-        raw, values = dataclasses.asdict(scenario), {}
+        raw, values = scenario_raw(scenario), {}
         for path in params:
             try:
                 value = _value_at(raw, path)

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative, sample_colorscale
 
-from sim.results.tables import quantile_column
+from sim.results import columns as col
 from .cast import Cast
 
 # The median and the bounds of the 50% and 90% bands; the names come from the result tables.
@@ -17,7 +17,7 @@ BAND_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 def quantile_columns(of: str = "") -> tuple[str, str, str, str, str]:
     """Columns of the band quantiles (5%, 25%, median, 75%, 95%), of the levels or of ``of``."""
-    return tuple(quantile_column(q, of) for q in BAND_QUANTILES)
+    return tuple(col.quantile(q, of) for q in BAND_QUANTILES)
 
 
 # Roles keep their colour in every figure and every scenario, so a reader can carry

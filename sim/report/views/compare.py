@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from sim.results import columns as col
 from sim.results.stats import wilson_interval
 from .cast import Cast
 from .common import band, message_figure, quantile_columns, rung_label, scenario_colours, style
@@ -44,7 +45,7 @@ def outcome_comparison(weekly: Mapping[str, pd.DataFrame], replicates: Mapping[s
         return message_figure("No scenarios with results to compare.", title)
     colours = scenario_colours(list(tables))
     # A rung every replicate of every scenario reaches (or none does) tells scenarios nothing apart.
-    finals = {r: [float(t[f"p_crossed_{r}"].iloc[-1]) for t in tables.values() if f"p_crossed_{r}" in t]
+    finals = {r: [float(t[col.crossed(r)].iloc[-1]) for t in tables.values() if col.crossed(r) in t]
               for r in range(FIRST_RUNG_COMPARED, len(rung_names))}
     rungs = [r for r, ps in finals.items() if ps and max(ps) > 0 and min(ps) < 1]
     outcomes = ["direct clash"] + [f"reached rung {rung_label(r, rung_names[r]).replace(' ', '<br>', 1)}"
@@ -53,7 +54,7 @@ def outcome_comparison(weekly: Mapping[str, pd.DataFrame], replicates: Mapping[s
     for label, table in tables.items():
         last = table.iloc[-1]
         n = int(replicates.get(label, 0))
-        crossed = np.array([float(last.get(f"p_crossed_{r}", np.nan)) for r in rungs])
+        crossed = np.array([float(last.get(col.crossed(r), np.nan)) for r in rungs])
         lo, hi = wilson_interval(crossed * n, n) if n else (crossed * np.nan, crossed * np.nan)
         p = np.concatenate([[last["p_clash"]], crossed]).astype(float)
         lo = np.concatenate([[last["p_clash_lo"]], lo]).astype(float)
@@ -118,13 +119,13 @@ def final_state_comparison(weekly: Mapping[str, pd.DataFrame], cast: Cast | None
         return message_figure("No scenarios with results to compare.", title)
     colours = scenario_colours(list(tables))
     fig = make_subplots(rows=1, cols=2, subplot_titles=[p[1] for p in panels], horizontal_spacing=0.12)
-    for col, (name, _) in enumerate(panels, start=1):
+    for panel, (name, _) in enumerate(panels, start=1):
         for label, t in tables.items():
             last = t.iloc[-1]
             q05, q25, q50, q75, q95 = (last[c] for c in quantile_columns(name))
             fig.add_trace(go.Box(
                 x=[label], q1=[q25], median=[q50], q3=[q75], lowerfence=[q05], upperfence=[q95], name=label,
-                marker_color=colours[label], legendgroup=label, showlegend=col == 1), row=1, col=col)
+                marker_color=colours[label], legendgroup=label, showlegend=panel == 1), row=1, col=panel)
     style(fig, title, "", "", height=440, legend_title="scenario")
     fig.update_yaxes(title_text="members deployed", row=1, col=1)
     fig.update_yaxes(title_text="G on [0, 1]", range=[0, 1], row=1, col=2)

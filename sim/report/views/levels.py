@@ -6,6 +6,7 @@ from typing import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from sim.results import columns as col
 from .cast import Cast
 from .common import actor_colours, band, missing, quantile_columns, rung_label, style
 
@@ -86,7 +87,7 @@ def occupancy_heatmap(steps: pd.DataFrame, rung_names: Sequence[str], actors: Se
     ``actors`` are offered, by default the ``cast``'s key actors (the adversary first).
     """
     title = "Rung occupancy by week: share of replicates on each rung"
-    rung_cols = [f"p_rung_{r}" for r in range(len(rung_names))]
+    rung_cols = [col.rung_share(r) for r in range(len(rung_names))]
     if not rung_names:
         return missing(None, (), title, "rungs")
     if (fig := missing(steps, ("week", "actor", *rung_cols), title)) is not None:

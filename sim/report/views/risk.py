@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from sim.results import columns as col
 from sim.results.stats import wilson_interval
 from .cast import Cast
 from .common import band, missing, rung_colours, rung_label, style
@@ -28,13 +29,13 @@ def crossing_chart(weekly: pd.DataFrame, rung_names: Sequence[str], replicates: 
     fig = go.Figure()
     at_start = []
     for r, name in enumerate(rung_names):
-        col = f"p_crossed_{r}"
-        if col not in weekly or weekly[col].max() == 0:
+        column = col.crossed(r)
+        if column not in weekly or weekly[column].max() == 0:
             continue  # a rung nobody reached adds only clutter
-        if weekly[col].iloc[0] >= 1.0:
+        if weekly[column].iloc[0] >= 1.0:
             at_start.append(r)  # reached by every replicate at the start: a flat line at 100%
             continue
-        p = weekly[col].to_numpy()
+        p = weekly[column].to_numpy()
         label = rung_label(r, name)
         if replicates:
             lo, hi = wilson_interval(p * replicates, replicates)
