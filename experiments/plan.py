@@ -153,8 +153,8 @@ def job_settings(config: DictConfig, overrides: list[str]) -> dict:
 
     parsed = OverridesParser.create().parse_overrides(overrides)
     choices = config.hydra.runtime.choices
-    if any(o.is_delete() or ("/" in o.key_or_group or o.key_or_group == "experiment")
-           and str(o.value()) != str(choices.get(o.key_or_group)) for o in parsed):
+    if any(o.is_delete() or (("/" in o.key_or_group or o.key_or_group == "experiment")
+                             and str(o.value()) != str(choices.get(o.key_or_group))) for o in parsed):
         job = GlobalHydra.instance().config_loader().load_sweep_config(config, list(overrides))
         return settings_of(job)
     settings = settings_of(config)

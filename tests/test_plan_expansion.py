@@ -1,9 +1,10 @@
 """The sweep plan lists the jobs Hydra's basic sweeper launches, with the same overrides in the same order.
 
 Each case runs a real Hydra multirun of the shipped ``configs/`` through Hydra's
-own test runner (the ``hydra_sweep_runner`` fixture), whose task does nothing; a
-callback records what :func:`experiments.plan.plan_jobs` predicted at the start of
-the same multirun. Jobs compose the small ``tiny`` scenario (from a search-path
+own test runner (the ``hydra_sweep_runner`` fixture), whose task only reads the
+scenario, parameters and design of the config Hydra composed for it; a callback
+records what :func:`experiments.plan.plan_jobs` and
+:func:`experiments.plan.job_settings` predicted at the start of the same multirun. Jobs compose the small ``tiny`` scenario (from a search-path
 folder) unless the sweep is over scenarios, so that each launch costs little.
 """
 from __future__ import annotations
@@ -11,11 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hydra.core.hydra_config import HydraConfig
 from hydra.experimental.callback import Callback
-from omegaconf import OmegaConf
+from omegaconf import OmegaConf, open_dict
 
 from experiments.naming import register
-from experiments.plan import PlanError, expand_overrides, plan_jobs
+from experiments.plan import PlanError, expand_overrides, job_settings, plan_jobs, settings_of
 
 CONFIGS = Path(__file__).resolve().parent.parent / "configs"
 EXPERIMENTS = sorted(p.stem for p in (CONFIGS / "experiment").glob("*.yaml"))
@@ -24,29 +26,41 @@ PLANNED: list = []
 
 class PlanRecorder(Callback):
     def on_multirun_start(self, config, **kwargs) -> None:
-        PLANNED.append(plan_jobs(config))
+        jobs = plan_jobs(config)
+        PLANNED.append([(job, job_settings(config, job)) for job in jobs])
+
+
+def composed_settings(cfg) -> dict:
+    """What the plan should say of a job, read from the config Hydra composed for it."""
+    with open_dict(cfg):
+        cfg.hydra = HydraConfig.get()
+    return settings_of(cfg)
 
 
 @pytest.fixture
 def multirun(hydra_sweep_runner, hydra_restore_singletons, tmp_path):
-    """``escalate -m OVERRIDES`` -> (planned jobs, launched jobs by number), with a task that does nothing."""
+    """``escalate -m OVERRIDES`` -> (planned jobs, launched jobs by number), each as (overrides, settings).
+
+    The task only reads back the settings of the config Hydra composed for its job.
+    """
     extra = tmp_path / "extra"
     (extra / "scenario").mkdir(parents=True)
     (extra / "scenario" / "tiny.yaml").write_text("name: tiny\n")
     register()
 
-    def run(*overrides: str) -> tuple[list[list[str]], list[list[str]]]:
+    def run(*overrides: str) -> tuple[list, list]:
         PLANNED.clear()
         sweep = hydra_sweep_runner(
-            calling_file=__file__, calling_module=None, task_function=None, config_path="../configs",
+            calling_file=__file__, calling_module=None, task_function=composed_settings, config_path="../configs",
             config_name="config", temp_dir=tmp_path / "sweep",
             overrides=[*overrides, f"hydra.searchpath=[file://{extra}]", "~hydra.callbacks.sweep",
                        f"+hydra.callbacks.plan._target_={__name__}.PlanRecorder"])
         with sweep:
-            launched = sorted((r.hydra_cfg.hydra.job.num, list(r.overrides)) for batch in sweep.returns for r in batch)
+            launched = sorted(((r.hydra_cfg.hydra.job.num, list(r.overrides)), r.return_value)
+                              for batch in sweep.returns for r in batch)
         [planned] = PLANNED
-        assert [num for num, _ in launched] == list(range(len(launched)))
-        return planned, [job for _, job in launched]
+        assert [num for (num, _), _ in launched] == list(range(len(launched)))
+        return planned, [(job, settings) for (_, job), settings in launched]
     return run
 
 
@@ -59,6 +73,10 @@ SWEEPS = {
                                       "+params.domestic.guarantee_base=0.1", "seed=1,2"],
     "jobs_numbered_across_batches": ["scenario=tiny", "+params.a=range(5)", "hydra.sweeper.max_batch_size=2"],
     "deletion_and_force_add": ["scenario=tiny", "~labels", "++params.a=1,2"],
+    "deleted_param": ["scenario=tiny", "+params.a=1", "+params.b=2,3", "~params.a"],
+    "whole_params_and_design": ["scenario=tiny", "++params={a:1},{b:{c:2}}", "design.kind=grid,lhs",
+                                "+design.params.x=[0,1]", "+design.params.y=[2,3]"],
+    "scenario_files": [f"scenario_file={CONFIGS}/scenario/ceasefire.yaml,{CONFIGS}/scenario/baseline.yaml"],
     "glob_over_scenarios": ["scenario=glob(*,exclude=[b*,c*,us_*])", "seed=1,2"],
 }
 
