@@ -39,7 +39,7 @@ bench-quick: $(STAMP)
 	mkdir -p results
 	$(BIN)/python -m benchmarks.run --quick --output results/bench-quick.json --plot results/bench-quick.html
 
-# Compiled kernels live in one folder per version of the kernel's source (sim/kernel_cache.py),
+# Compiled kernels live in one folder per version of the kernel's source (sim/engine/cache.py),
 # so an edit never needs this; it frees the disk space of old versions.
 CACHE_HOME ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)
 clean-cache:

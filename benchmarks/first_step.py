@@ -17,17 +17,17 @@ import time
 
 def main() -> None:
     out_dir = sys.argv[1]
-    import sim.ensemble
+    import sim.results.ensemble
     from experiments.run import main as escalate
 
-    kernel = sim.ensemble.run_replicates
+    kernel = sim.results.ensemble.run_replicates
 
     def first_replicate(*args):
         kernel(*args)
         print(time.time(), flush=True)
         os._exit(0)
 
-    sim.ensemble.run_replicates = first_replicate
+    sim.results.ensemble.run_replicates = first_replicate
     sys.argv = ["escalate", "replicates=1", "progress=false", f"hydra.run.dir={out_dir}"]
     escalate()
     raise SystemExit("escalate finished without running the ensemble kernel")

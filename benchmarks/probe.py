@@ -24,7 +24,7 @@ def case(name: str, seconds: float) -> dict:
     import sim
     from benchmarks.reference import ReferenceModel
 
-    from .timing import ensemble_rates, peak_rss_mib, replicates_per_second, scenario_for
+    from benchmarks.timing import ensemble_rates, peak_rss_mib, replicates_per_second, scenario_for
 
     scenario = scenario_for(name)
     sim.run_ensemble(scenario, 8, SEED, threads=1)  # load the compiled kernels before timing
@@ -45,7 +45,7 @@ def memory(replicates: int) -> dict:
     """Peak memory and wall time of one baseline ensemble of ``replicates``."""
     import sim
 
-    from .timing import MIB, peak_rss_mib
+    from benchmarks.timing import MIB, peak_rss_mib
 
     scenario = sim.load_scenario("baseline")
     sim.run_ensemble(scenario, 64, SEED)
@@ -71,10 +71,10 @@ def compile_time() -> dict:
 
 
 def sweep(points: int, replicates: int) -> dict:
-    """A Sobol design over four baseline parameters, ``replicates`` per point, through sim.points."""
+    """A Sobol design over four baseline parameters, ``replicates`` per point, through experiments.points."""
     import sim  # noqa: F401  (imports numba first, as every sweep job does)
-    from sim.design import Design, sample
-    from sim.points import ScenarioPoints, evaluate_points
+    from experiments.design import Design, sample
+    from experiments.points import ScenarioPoints, evaluate_points
 
     design = Design(kind="sobol", n=points, params=(
         ("leaders.putin.resolve", 0.5, 1.3), ("domestic.guarantee0", 0.2, 0.9),

@@ -11,7 +11,7 @@ A step is ``dt = 1/n`` weeks: leaders decide (and pledge) at the first step of e
 week, events happen at week boundaries, every rate enters times ``dt``, and every
 recorded week is the week a step ends in. Random draws are keyed by the step.
 
-It is deliberately independent of ``sim/kernel.py``, so it also checks the kernel.
+It is deliberately independent of ``sim/engine/kernel.py``, so it also checks the kernel.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import math
 
 import mesa
 
-from sim.scenario import Scenario
+from sim.scenario.spec import Scenario
 
 MASK = (1 << 64) - 1
 GOLDEN, M1, M2 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numba
 
-from .plots import scaling_figure
-from .targets import check_targets
+from benchmarks.plots import scaling_figure
+from benchmarks.targets import check_targets
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent

@@ -6,7 +6,7 @@ import time
 from typing import Callable
 
 import sim
-from sim.synthetic import synthetic_scenario
+from sim.scenario.synthetic import synthetic_scenario
 
 MIB = 1024 * 1024
 

@@ -26,7 +26,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from sim.points import ScenarioPoints, adversary_column
+from experiments.points import ScenarioPoints, adversary_column
 
 PYABC_LOGGERS = ("ABC", "ABC.Sampler", "ABC.Distance", "ABC.Epsilon", "ABC.Acceptor", "ABC.History",
                  "ABC.Transition", "ABC.Adaptation", "ABC.Population", "ABC.Predictor", "ABC.Sumstat")
@@ -100,7 +100,7 @@ def calibrate(scenario, params: Mapping[str, tuple[float, float]], targets: Mapp
     ``database`` (an SQLAlchemy URL such as ``sqlite:///abc.db``) keeps pyABC's full history.
     """
     import pyabc
-    from sim.ensemble import run_ensemble
+    from sim.results.ensemble import run_ensemble
 
     if generations < 1 or population < 2:
         raise ValueError(f"need generations >= 1 and population >= 2, got {generations} and {population}")
@@ -200,7 +200,7 @@ def posterior_predictive(result: Calibration, scenario, *, draws: int = 100, rep
     Columns: ``draw``, the drawn parameter values, then the ensemble's per-replicate
     summary; statistics over all rows carry the parameters' uncertainty.
     """
-    from sim.ensemble import run_ensemble
+    from sim.results.ensemble import run_ensemble
     points = ScenarioPoints(scenario, overrides)
     frames = []
     rng = np.random.default_rng(seed)

@@ -5,14 +5,14 @@ interrupted sweep, while one still runs on a cluster, or to rebuild the report.
 """
 from __future__ import annotations
 
-from .help import plain
+from experiments.help import plain
 
 import argparse
 import sys
 from pathlib import Path
 
-from .callbacks import summary_line
-from .messages import one_line_warnings
+from experiments.callbacks import summary_line
+from experiments.messages import one_line_warnings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,8 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-report", action="store_true", help="write sweep.parquet only")
     one_line_warnings("escalate-aggregate")
     args = parser.parse_args(argv)
-    from sim.sweep import REPORT_FILE, TABLE_FILE
-    from .sensitivity import finish_sweep
+    from sim.results.sweep import REPORT_FILE, TABLE_FILE
+    from experiments.sensitivity import finish_sweep
     if not args.sweep_dir.is_dir():
         print(f"escalate-aggregate: error: {args.sweep_dir}: no such directory", file=sys.stderr)
         return 2
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(summary_line(manifest))
     if manifest.get("points_ok"):
-        from sim.sweep_report import sweep_answer_of
+        from sim.report.sweep import sweep_answer_of
         print(sweep_answer_of(args.sweep_dir))
     print(f"sweep table: {args.sweep_dir / TABLE_FILE}")
     if manifest.get("sensitivity"):

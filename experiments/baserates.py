@@ -49,7 +49,7 @@ def baseline_hiact() -> dict[int, tuple[int, ...]]:
 
 def data_dir(data: str | os.PathLike | None = None) -> Path:
     """The MID folder: ``data``, else ``$ESCALATE_MID_DATA``, else ``../shared/data/mid`` beside the project."""
-    from .data import data_folder
+    from experiments.data import data_folder
     return data_folder("mid", (DISPUTES_FILE, PARTICIPANTS_FILE), DATA_ENV, data)
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from scipy.integrate import solve_ivp
 from scipy.optimize import least_squares
 
-from .abc import Calibration, calibrate, posterior_predictive, statistics  # noqa: F401  (public here)
+from experiments.abc import Calibration, calibrate, posterior_predictive, statistics  # noqa: F401  (public here)
 
 __all__ = ["ReactionFit", "fit_reaction", "calibrate", "Calibration", "posterior_predictive", "statistics"]
 

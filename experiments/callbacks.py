@@ -18,7 +18,7 @@ from omegaconf import DictConfig
 
 from sim.checks import InputError
 
-from .plan import PlanError, check_launcher, check_plan, check_settings, container, job_settings, plan_jobs
+from experiments.plan import PlanError, check_launcher, check_plan, check_settings, container, job_settings, plan_jobs
 
 log = logging.getLogger("escalate")
 
@@ -35,7 +35,7 @@ class SweepCallback(Callback):
         return {**self.__dict__, "_bar": None}
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        from sim.sweep import start_sweep
+        from sim.results.sweep import start_sweep
         try:
             check_settings(config)
             check_launcher(config.hydra.get("launcher"))
@@ -77,8 +77,8 @@ class SweepCallback(Callback):
             self._bar.update(1)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        from sim.sweep import TABLE_FILE, REPORT_FILE
-        from .sensitivity import finish_sweep
+        from sim.results.sweep import TABLE_FILE, REPORT_FILE
+        from experiments.sensitivity import finish_sweep
         if self._bar is not None:
             self._bar.close()
             self._bar = None
@@ -88,7 +88,7 @@ class SweepCallback(Callback):
         manifest = finish_sweep(sweep_dir, report=self.report)
         log.info("%s", summary_line(manifest))
         if manifest.get("points_ok"):
-            from sim.sweep_report import sweep_answer_of
+            from sim.report.sweep import sweep_answer_of
             print(sweep_answer_of(sweep_dir))
         log.info("sweep table: %s%s%s", sweep_dir / TABLE_FILE,
                  f"; report: {sweep_dir / REPORT_FILE}" if self.report else "",

@@ -9,7 +9,7 @@ into the sweep directory, or where ``--out`` says.
 """
 from __future__ import annotations
 
-from .help import plain
+from experiments.help import plain
 
 import argparse
 import html
@@ -37,9 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{prog} --density: expected a number in (0, 1], got {args.density}", file=sys.stderr)
         return 2
     import pandas as pd
-    from sim.results import atomic_write_text
-    from sim.views.page import FigureEntry, meta_list, page
-    from .discovery import limits_figure, prim, sweep_outcome, trajectory_figure
+    from sim.results.tables import atomic_write_text
+    from sim.report.views.page import FigureEntry, meta_list, page
+    from experiments.discovery import limits_figure, prim, sweep_outcome, trajectory_figure
     try:
         X, y, cut = sweep_outcome(pd.read_parquet(table_path), args.outcome, args.threshold)
         box = prim(X, y, threshold=args.density)

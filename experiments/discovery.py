@@ -145,7 +145,7 @@ def sweep_outcome(table: pd.DataFrame, outcome: str,
     ``deployed``, ``rung``); a point is a case of interest when the column is at or
     above ``threshold`` (default: its upper quartile over the points, the top quarter).
     """
-    from sim.sweep import swept_params
+    from sim.results.sweep import swept_params
     column = OUTCOME_ALIASES.get(outcome, outcome)
     if column not in table:
         known = sorted(c for c in table.columns if c.startswith(("p_", "mean_", "median_")) and not c.endswith(("_lo", "_hi")))

@@ -3,7 +3,7 @@
 ``configs/config.yaml`` sets ``hydra.run.dir`` to
 ``results/runs/${escalate_run_name:...}/<date_time>``; the resolver receives the
 chosen scenario's own name, ``scenario_file``, ``params`` and ``horizon``/``steps``
-and returns :func:`sim.identity.run_label` of them, the same label the report shows.
+and returns :func:`sim.scenario.identity.run_label` of them, the same label the report shows.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from omegaconf import OmegaConf
 
-from .plan import container, flatten
+from experiments.plan import container, flatten
 
 RESOLVER = "escalate_run_name"
 
@@ -26,7 +26,7 @@ def scenario_overrides(params: Any, horizon: Any = None, steps: Any = None) -> d
 
 
 def run_name(scenario_name: Any, scenario_file: Any, params: Any, horizon: Any = None, steps: Any = None) -> str:
-    from sim.identity import file_scenario_name, run_label
+    from sim.scenario.identity import file_scenario_name, run_label
     name = file_scenario_name(scenario_file) if scenario_file else str(scenario_name)
     return run_label(name, scenario_overrides(params, horizon, steps))
 

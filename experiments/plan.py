@@ -14,9 +14,9 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 
 from sim import checks
-from sim.scenario import MAX_HORIZON
+from sim.scenario.spec import MAX_HORIZON
 
-from .searchpath import scenario_on_searchpath
+from experiments.searchpath import scenario_on_searchpath
 
 SEED_POLICIES = ("per_point", "common")
 OUTPUTS = ("full", "tables", "summary")
@@ -202,8 +202,8 @@ def check_plan(settings: list[dict]) -> None:
     sweep, a value out of range stays a bad point for its job to report.
     """
     from sim import ScenarioError
-    from sim.design import DesignError, design_from_config
-    from sim.points import check_paths
+    from experiments.design import DesignError, design_from_config
+    from experiments.points import check_paths
 
     probes: dict[str, dict[str, tuple[str, Any]]] = {}
     for job in settings:
@@ -234,7 +234,7 @@ def leader_hint(ref: str, path: str) -> str:
     import dataclasses
 
     from sim import load_scenario
-    from sim.scenario import Leader
+    from sim.scenario.spec import Leader
 
     parts = path.split(".")
     if len(parts) != 3 or parts[0] != "states" or parts[2] not in {f.name for f in dataclasses.fields(Leader)}:

@@ -9,13 +9,13 @@ Nothing is simulated. Exit status 2 for a missing or incomplete run directory,
 """
 from __future__ import annotations
 
-from .help import plain
+from experiments.help import plain
 
 import argparse
 import sys
 from pathlib import Path
 
-from .messages import one_line_warnings
+from experiments.messages import one_line_warnings
 
 FORMATS = ("html", "png", "svg", "pdf")
 
@@ -43,8 +43,8 @@ def default_out(run_dirs: list[str], fmt: str) -> Path:
 def main(argv: list[str] | None = None) -> int:
     one_line_warnings("escalate-report")
     args = parser().parse_args(argv)
-    from sim.report import RunDirError, check_run_dir, export_report_figures, write_comparison, write_report
-    from sim.views.export import ExportError
+    from sim.report.run import RunDirError, check_run_dir, export_report_figures, write_comparison, write_report
+    from sim.report.views.export import ExportError
 
     out = args.out or default_out(args.run_dirs, args.format)
     try:

@@ -16,10 +16,10 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from .messages import one_line_warnings
-from .naming import register as _register_run_name
-from .plan import PlanError, check_plan, check_settings, container, flatten, horizon_override, settings_of
-from .searchpath import scenario_on_searchpath
+from experiments.messages import one_line_warnings
+from experiments.naming import register as _register_run_name
+from experiments.plan import PlanError, check_plan, check_settings, container, flatten, horizon_override, settings_of
+from experiments.searchpath import scenario_on_searchpath
 
 _register_run_name()  # before Hydra composes hydra.run.dir
 
@@ -45,7 +45,7 @@ def _hydra_files(out_dir: Path) -> dict[str, str]:
 
 def _restore_hydra_files(out_dir: Path) -> None:
     """Hydra rewrote ``.hydra/`` before a refused run started: put back the finished run's files."""
-    from sim.results import atomic_write_text, read_complete
+    from sim.results.tables import atomic_write_text, read_complete
     for name, text in ((read_complete(out_dir) or {}).get("hydra_files") or {}).items():
         atomic_write_text(out_dir / name, text)
 
@@ -79,10 +79,10 @@ def _task_overrides() -> list[str]:
 def run(cfg: DictConfig, out_dir: Path) -> Path:
     """One ensemble run into ``out_dir``: exit 2 on bad input or a finished run there, 3 when replicates diverge."""
     from sim import ScenarioError, load_scenario
-    from sim.ensemble import DivergenceError
-    from sim.identity import override_items, run_label
+    from sim.results.ensemble import DivergenceError
+    from sim.scenario.identity import override_items, run_label
     from sim.pipeline import run_to_directory
-    from sim.results import check_writable
+    from sim.results.tables import check_writable
 
     overrides = flatten(container(cfg.params) or {})
     overrides.update(horizon_override(cfg))
@@ -108,9 +108,9 @@ def run(cfg: DictConfig, out_dir: Path) -> Path:
 
 def run_design(cfg: DictConfig, out_dir: Path) -> Path:
     """A batched design outside a multirun: one job in ``out_dir``, aggregated there."""
-    from sim.sweep import check_fresh, start_sweep
-    from .sensitivity import finish_sweep
-    from .sweep import run_job
+    from sim.results.sweep import check_fresh, start_sweep
+    from experiments.sensitivity import finish_sweep
+    from experiments.sweep import run_job
 
     try:
         check_settings(cfg)
@@ -128,7 +128,7 @@ def run_design(cfg: DictConfig, out_dir: Path) -> Path:
 
 def _print_headline(out_dir: Path) -> None:
     import json
-    from sim.answer import headline_line
+    from sim.report.answer import headline_line
     print(headline_line(json.loads((out_dir / "manifest.json").read_text())))
 
 
@@ -137,13 +137,13 @@ def app(cfg: DictConfig) -> None:
     one_line_warnings("escalate")
     out_dir = Path(HydraConfig.get().runtime.output_dir)
     if HydraConfig.get().mode == RunMode.MULTIRUN:
-        from .sweep import run_job
+        from experiments.sweep import run_job
         run_job(cfg, out_dir, job=int(HydraConfig.get().job.num), scenario=scenario_ref(cfg),
                 overrides=_task_overrides())
         return
     if cfg.design.get("kind"):
         run_design(cfg, out_dir)
-        from sim.sweep_report import sweep_answer_of
+        from sim.report.sweep import sweep_answer_of
         print(sweep_answer_of(out_dir))
         print(f"sweep table: {out_dir / 'sweep.parquet'}")
         return

@@ -22,7 +22,7 @@ def _load(ref: str, overrides=()):
 
 
 def cmd_validate(args) -> int:
-    from sim.validate import scenario_problems
+    from sim.scenario.load import scenario_problems
     failed = 0
     for ref in args.files:
         problems = scenario_problems(ref)
@@ -37,21 +37,21 @@ def cmd_validate(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from sim.authoring import show
+    from sim.scenario.authoring import show
     print(show(_load(args.scenario)))
     return 0
 
 
 def cmd_diff(args) -> int:
-    from sim.authoring import diff_table
+    from sim.scenario.authoring import diff_table
     print(diff_table(_load(args.a, args.set_a), _load(args.b, args.set_b)))
     return 0
 
 
 def cmd_new(args) -> int:
-    from sim.authoring import scaffold
-    from sim.results import atomic_write_text
-    from sim.validate import SCENARIO_DIR, resolve_path
+    from sim.scenario.authoring import scaffold
+    from sim.results.tables import atomic_write_text
+    from sim.scenario.load import SCENARIO_DIR, resolve_path
 
     out = Path(args.out) if args.out else Path(f"{args.name}.yaml")
     if out.exists() and not args.force:
@@ -69,8 +69,8 @@ def cmd_new(args) -> int:
 
 
 def cmd_sources(args) -> int:
-    from sim.authoring import table
-    from sim.sources import assumption_summary, number_sources
+    from sim.scenario.authoring import table
+    from sim.scenario.sources import assumption_summary, number_sources
 
     _load(args.scenario)  # a scenario that does not validate has no meaningful sources
     entries = number_sources(args.scenario)
@@ -87,7 +87,7 @@ def cmd_sources(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from sim.schema import SCHEMA_FILE, schema_text, write_schema
+    from sim.scenario.schema import SCHEMA_FILE, schema_text, write_schema
     if args.out == "-":
         sys.stdout.write(schema_text())
         return 0

@@ -28,7 +28,7 @@ def _candidate(source: Any, name: str) -> Path | None:
 
 def scenario_on_searchpath(name: str, sources: Iterable[Any]) -> str:
     """``name`` if Hydra finds it among the shipped scenarios (or nowhere), else the path of the file it finds."""
-    from sim.validate import SCENARIO_DIR
+    from sim.scenario.load import SCENARIO_DIR
 
     for source in sources or ():
         path = _candidate(source, name)

@@ -2,7 +2,7 @@
 
 SALib is the field's maintained implementation of both methods (Herman & Usher 2017,
 *JOSS* 2(9):97; Iwanaga et al. 2022, *Socio-Environmental Systems Modelling* 4:18155);
-this module only feeds it the points of :mod:`sim.design`, so a function of an array
+this module only feeds it the points of :mod:`experiments.design`, so a function of an array
 and a finished sweep are analysed the same way.
 
 - Sobol: first-order ``S1`` (the share of the output's variance explained by one
@@ -19,8 +19,8 @@ from typing import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from sim.design import MORRIS_LEVELS, Design, sample
-from sim.sweep import SENSITIVITY_FILE
+from experiments.design import MORRIS_LEVELS, Design, sample
+from sim.results.sweep import SENSITIVITY_FILE
 KINDS = ("saltelli", "morris")
 # outcomes of a sweep row analysed by default: the chance of a clash, deployment, the adversary's top rung
 OUTCOMES = ("p_clash", "mean_deployed_peak", "mean_max_rung_adversary")
@@ -144,7 +144,7 @@ def sweep_sensitivity(table: pd.DataFrame, designs: list[dict], outcomes=OUTCOME
 
 
 def _group_columns(table: pd.DataFrame) -> list[str]:
-    from sim.sweep import param_columns
+    from sim.results.sweep import param_columns
     return ["scenario", *param_columns(table)]
 
 
@@ -164,12 +164,12 @@ def job_designs(sweep_dir) -> list[dict]:
 
 def finish_sweep(sweep_dir, *, report: bool = True) -> dict:
     """Aggregate a sweep, add ``sensitivity.parquet`` for a Saltelli or Morris design, then write the report."""
-    from sim.results import atomic_write_parquet
-    from sim.sweep import TABLE_FILE, aggregate
-    from sim.sweep_report import write_sweep_report
+    from sim.results.tables import atomic_write_parquet
+    from sim.results.sweep import TABLE_FILE, aggregate
+    from sim.report.sweep import write_sweep_report
 
     sweep_dir = Path(sweep_dir)
-    manifest = aggregate(sweep_dir, report=False)
+    manifest = aggregate(sweep_dir)
     table = pd.read_parquet(sweep_dir / TABLE_FILE)
     designs = job_designs(sweep_dir)
     (sweep_dir / SENSITIVITY_FILE).unlink(missing_ok=True)

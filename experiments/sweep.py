@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 from omegaconf import DictConfig
 
-from .plan import check_settings, container, design_spec, flatten, horizon_override
+from experiments.plan import check_settings, container, design_spec, flatten, horizon_override
 
 log = logging.getLogger("escalate")
 
@@ -35,9 +35,9 @@ def fingerprint(cfg: DictConfig, scenario_raw: dict, design: dict) -> str:
 def run_job(cfg: DictConfig, out_dir: Path, *, job: int = 0, scenario: str, overrides: list[str] = ()) -> dict:
     """Evaluate this job's points into ``out_dir``; returns what ``job.json`` records."""
     from sim import ScenarioError
-    from sim.design import DesignError, design_from_config, part_of, sample
-    from sim.points import ScenarioPoints, error_text, evaluate_points, scenario_raw
-    from sim.sweep import clear_job, finished_job, write_job
+    from experiments.design import DesignError, design_from_config, part_of, sample
+    from experiments.points import ScenarioPoints, error_text, evaluate_points, scenario_raw
+    from sim.results.sweep import clear_job, finished_job, write_job
 
     started = time.perf_counter()
     params = flatten(container(cfg.params) or {})
@@ -85,7 +85,7 @@ def run_job(cfg: DictConfig, out_dir: Path, *, job: int = 0, scenario: str, over
 
 def _full_run(cfg: DictConfig, out_dir: Path, overrides):
     """A runner that also writes the complete run directory of the point (tables, narrative, report)."""
-    from sim.identity import override_items, run_label
+    from sim.scenario.identity import override_items, run_label
     from sim.pipeline import run_to_directory
     changes = {**flatten(container(cfg.params) or {}), **horizon_override(cfg)}
 

@@ -28,7 +28,7 @@ def _error(prog: str, message: str) -> int:
 
 def run_scenario(run_dir: Path):
     """The validated scenario stored with a run (``scenario.json``)."""
-    from sim.validate import build_scenario
+    from sim.scenario.load import build_scenario
     stored = json.loads((Path(run_dir) / "scenario.json").read_text())
     stored.pop("source", None)  # where it was loaded from: not a scenario key
     return build_scenario(stored, source=str(run_dir))
@@ -36,7 +36,7 @@ def run_scenario(run_dir: Path):
 
 def simulated_rung_shares(run_dir: Path) -> pd.Series:
     """Share of a run's replicates whose adversary reached each rung or higher (from ``summary.parquet``)."""
-    from sim.points import adversary_column
+    from experiments.points import adversary_column
     summary = pd.read_parquet(run_dir / "summary.parquet")
     column = adversary_column(summary)
     if column is None:
@@ -58,7 +58,7 @@ def baserates_main(argv: list[str] | None = None) -> int:
                                                                 "../shared/data/mid)")
     parser.add_argument("--run", type=Path, default=None, help="a run directory: add its simulated shares")
     args = parser.parse_args(argv)
-    from .baserates import HIACT_NAMES, HOSTLEV_NAMES, baseline_hiact, disputes, ladder_hiact, rung_shares
+    from experiments.baserates import HIACT_NAMES, HOSTLEV_NAMES, baseline_hiact, disputes, ladder_hiact, rung_shares
     try:
         rows = disputes(args.side_a, args.side_b, args.since, args.until, data=args.data)
         names = None
@@ -89,7 +89,7 @@ def baserates_main(argv: list[str] | None = None) -> int:
 def milex_series(countries: list[str], since: int | None = None, until: int | None = None,
                  data: str | os.PathLike | None = None) -> pd.DataFrame:
     """Military expenditure (billions of current US dollars), one column per country, years present for all."""
-    from .data import data_folder
+    from experiments.data import data_folder
     folder = data_folder("worldbank", (WORLDBANK_FILE,), WORLDBANK_ENV, data)
     raw = pd.read_csv(folder / WORLDBANK_FILE)
     unknown = sorted(set(countries) - set(raw["country"]))
@@ -113,7 +113,7 @@ def fit_reaction_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=None,
                         help=f"the World Bank folder (default: ${WORLDBANK_ENV} or ../shared/data/worldbank)")
     args = parser.parse_args(argv)
-    from .calibration import fit_reaction
+    from experiments.calibration import fit_reaction
     try:
         series = milex_series(args.countries, args.since, args.until, args.data)
         fit = fit_reaction(series.index.to_numpy(dtype=float), series.to_numpy())
@@ -142,7 +142,7 @@ def stability_main(argv: list[str] | None = None) -> int:
     parser.add_argument("overrides", nargs="*", help="dotted path=value overrides")
     args = parser.parse_args(argv)
     import sim
-    from .stability import stability
+    from experiments.stability import stability
     try:
         scenario = sim.load_scenario(args.scenario, args.overrides)
     except (sim.ScenarioError, FileNotFoundError, ValueError) as err:

@@ -7,24 +7,36 @@ Library entry points (the command line and Hydra are thin layers over these):
 >>> levels = sim.simulate(scenario, seed=1)              # kernel path
 >>> model = sim.EscalationModel(scenario, seed=1); model.run()  # Mesa path
 >>> result = sim.run_ensemble(scenario, replicates=1000, seed=1)
-"""
-# first: Numba reads its cache folder from the environment when it is first imported
-from . import kernel_cache  # noqa: F401  (sets NUMBA_CACHE_DIR; see its docstring)
-from .scenario import Scenario
-from .validate import ScenarioError, available_scenarios, load_scenario
-from .simulate import simulate
 
-__all__ = ["Scenario", "ScenarioError", "available_scenarios", "load_scenario", "simulate",
-           "EscalationModel", "run_ensemble", "EnsembleResult"]
+Subpackages, each one layer (docs/architecture.md): ``sim.scenario`` (schema, loading,
+checks), ``sim.engine`` (packed arrays and the Numba kernels), ``sim.model`` (the Mesa
+path), ``sim.results`` (ensembles as tables, storage), ``sim.report`` (figures and pages),
+``sim.pipeline`` (one complete run into a directory). Every name below loads on first
+use, so ``import sim`` is quick and loads neither Numba nor Mesa nor Plotly.
+"""
+import importlib
+
+_PUBLIC = {
+    "Scenario": "sim.scenario.spec",
+    "ScenarioError": "sim.scenario.load",
+    "available_scenarios": "sim.scenario.load",
+    "load_scenario": "sim.scenario.load",
+    "simulate": "sim.engine.simulate",
+    "EscalationModel": "sim.model",
+    "run_ensemble": "sim.results.ensemble",
+    "EnsembleResult": "sim.results.ensemble",
+    "run_to_directory": "sim.pipeline",
+}
+
+__all__ = sorted(_PUBLIC)
 __version__ = "0.1.0"
 
 
 def __getattr__(name):
-    # Mesa and the ensemble runner load lazily so `import sim` stays fast.
-    if name == "EscalationModel":
-        from .model import EscalationModel
-        return EscalationModel
-    if name in ("run_ensemble", "EnsembleResult"):
-        from . import ensemble
-        return getattr(ensemble, name)
+    if name in _PUBLIC:
+        return getattr(importlib.import_module(_PUBLIC[name]), name)
     raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_PUBLIC))

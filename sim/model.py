@@ -16,11 +16,11 @@ import pandas as pd
 
 from agents import FactionAgent, LeaderAgent, StateAgent
 
-from .arrays import compile_params, expanded_events
-from .kernel import action_utilities, advance, choose_actions, init_workspace, new_workspace
-from .layout import CLASH_CAUSES, S_CLASH_CAUSE, S_CLASH_WEEK, S_DEPLOYED, S_DIVERGED, S_MAX_RUNG
-from .scenario import Scenario
-from .simulate import check_seed
+from sim import checks
+from sim.engine.pack import compile_params, expanded_events
+from sim.engine.kernel import action_utilities, advance, choose_actions, init_workspace, new_workspace
+from sim.engine.layout import CLASH_CAUSES, S_CLASH_CAUSE, S_CLASH_WEEK, S_DEPLOYED, S_DIVERGED, S_MAX_RUNG
+from sim.scenario.spec import Scenario
 
 EVENT_COLUMNS = ["week", "actor", "kind", "detail", "goldstein", "level"]
 
@@ -38,7 +38,8 @@ class EscalationModel(mesa.Model):
 
     def __init__(self, scenario: Scenario, seed: int, replicate: int = 0, *,
                  leader_class: type[LeaderAgent] | Mapping[str, type[LeaderAgent]] = LeaderAgent):
-        check_seed(seed, replicate)
+        checks.seed(seed)
+        checks.seed(replicate, "replicate")
         super().__init__(seed=int(seed))
         self.scenario = scenario
         self.seed_value, self.replicate = int(seed), int(replicate)

@@ -7,10 +7,9 @@ import time
 from pathlib import Path
 
 from . import checks
-from .ensemble import run_ensemble
-from .results import atomic_write_text, check_writable, mark_complete, save_ensemble
-from .scenario import Scenario
-from .simulate import check_scenario, check_seed
+from sim.results.ensemble import run_ensemble
+from sim.results.tables import atomic_write_text, check_writable, mark_complete, save_ensemble
+from sim.scenario.spec import Scenario, check_scenario
 
 
 def scenario_dict(scenario: Scenario) -> dict:
@@ -28,12 +27,12 @@ def run_to_directory(scenario: Scenario, replicates: int, seed: int, out_dir, *,
     A directory holding a complete run is refused unless ``overwrite``
     (:class:`sim.results.RunExistsError`); a run in which more than
     ``max_diverged_share`` of the replicates diverged raises
-    :class:`sim.ensemble.DivergenceError` and writes nothing. Each file is written
+    :class:`sim.results.ensemble.DivergenceError` and writes nothing. Each file is written
     atomically, and the ``COMPLETE`` marker (holding ``complete_record``) comes last.
     """
     check_scenario(scenario)
     checks.integer("replicates", replicates, 1)
-    check_seed(seed)
+    checks.seed(seed)
     checks.seed(narrative_replicate, "narrative_replicate")
     checks.threads(threads)
     for key, value in (("progress", progress), ("report", report), ("overwrite", overwrite)):
@@ -46,12 +45,12 @@ def run_to_directory(scenario: Scenario, replicates: int, seed: int, out_dir, *,
     result.check_divergence(max_diverged_share)
     # Mesa and the report's Plotly load after the ensemble: the first simulated week comes sooner
     from .model import EscalationModel
-    from .report import write_report
+    from sim.report.run import write_report
 
     model = EscalationModel(scenario, seed, narrative_replicate).run()
     config = scenario_dict(scenario)
     if scenario.path is not None and scenario.path.is_file() and "sources" not in manifest_extra:
-        from .sources import assumption_summary, number_sources
+        from sim.scenario.sources import assumption_summary, number_sources
         manifest_extra["sources"] = assumption_summary(number_sources(scenario.path))
     save_ensemble(result, out_dir, events=model.events, overwrite=overwrite, complete=False,
                   narrative_replicate=narrative_replicate,

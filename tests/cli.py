@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sim.kernel_cache import CACHE_DIR
+from sim.engine.cache import CACHE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 

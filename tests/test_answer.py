@@ -4,8 +4,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from sim.answer import effect_table, headline_line, percent, run_answer, sweep_answer
-from sim.stats import wilson_interval
+from sim.report.answer import effect_table, headline_line, percent, run_answer, sweep_answer
+from sim.results.stats import wilson_interval
 
 A, B = "domestic.guarantee_base", "leaders.putin.resolve"
 

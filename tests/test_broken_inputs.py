@@ -12,10 +12,10 @@ import pytest
 
 import sim
 from sim.checks import InputError, max_threads
-from sim.design import design_from_config
+from experiments.design import design_from_config
 from sim.pipeline import run_to_directory
 
-from .cli import escalate
+from tests.cli import escalate
 
 RANGE = {"leaders.putin.resolve": [0.5, 1.5]}
 
@@ -145,7 +145,7 @@ DESIGNS = [
 
 @pytest.mark.parametrize("spec, expected", DESIGNS, ids=[f"design-{i}" for i in range(len(DESIGNS))])
 def test_bad_design_sizes_name_the_key(spec, expected):
-    from sim.design import DesignError
+    from experiments.design import DesignError
     with pytest.raises(DesignError, match=f"^{expected}"):
         design_from_config({"params": RANGE, **spec})
 

@@ -31,7 +31,7 @@ LABELS = ".xtick text, .ytick text, .y2tick text, .legendtext, .g-gtitle text, .
 @pytest.fixture(scope="module")
 def report(tmp_path_factory, baseline):
     from sim.pipeline import run_to_directory
-    from sim.report import read_run, run_figures
+    from sim.report.run import read_run, run_figures
     out = run_to_directory(baseline, 300, 5, tmp_path_factory.mktemp("browser"))
     names = [e.name for e in run_figures(*read_run(out))]
     return out / "report.html", names

@@ -13,11 +13,11 @@ import re
 import pytest
 
 import sim
-from sim.identity import override_items, run_label
+from sim.scenario.identity import override_items, run_label
 
-from .test_answer import A, B, grid
-from .test_browser import ARGS, ARTIFACTS, CHROMIUM, LOCAL_SCHEMES, WIDTH
-from .test_sweep_report import MANIFEST, PLAN
+from tests.test_answer import A, B, grid
+from tests.test_browser import ARGS, ARTIFACTS, CHROMIUM, LOCAL_SCHEMES, WIDTH
+from tests.test_sweep_report import MANIFEST, PLAN
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.is_file(), reason="/usr/bin/chromium is absent (make browser installs it)")
 PERCENT = r"\d+(?:\.\d+)?%"
@@ -26,8 +26,8 @@ PERCENT = r"\d+(?:\.\d+)?%"
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory, baseline):
     from sim.pipeline import run_to_directory
-    from sim.report import write_comparison
-    from sim.sweep_report import build_sweep_report
+    from sim.report.run import write_comparison
+    from sim.report.sweep import build_sweep_report
     out = tmp_path_factory.mktemp("kinds")
     changes = {"leaders.putin.resolve": 1.2}
     other = sim.load_scenario("baseline", changes)
@@ -120,7 +120,7 @@ def test_parallel_coordinate_titles_do_not_collide(browser, tmp_path):
     """Ten parameters with long labels side by side (the lhs_global report) stay readable at 1400 px."""
     import numpy as np
     import pandas as pd
-    from sim.sweep_report import build_sweep_report
+    from sim.report.sweep import build_sweep_report
     rng = np.random.default_rng(1)
     paths = [f"states.S{i}.coalition.deploy_threshold" for i in range(10)]
     frame = pd.DataFrame({p: rng.uniform(0, 1, 200) for p in paths}).assign(

@@ -6,7 +6,7 @@ from scipy.integrate import solve_ivp
 
 import sim
 from experiments.calibration import calibrate, fit_reaction, posterior_predictive, statistics
-from sim.points import ScenarioPoints
+from experiments.points import ScenarioPoints
 from tests.conftest import toy
 
 

@@ -4,8 +4,8 @@ import json
 import pandas as pd
 import pytest
 
-from .cli import escalate
-from .test_ensemble import REQUIRED
+from tests.cli import escalate
+from tests.test_ensemble import REQUIRED
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .cli import escalate_env
+from tests.cli import escalate_env
 
 ROOT = Path(__file__).resolve().parent.parent
 RESOLVE = "+params.leaders.putin.resolve=1.2"

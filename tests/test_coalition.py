@@ -2,9 +2,9 @@
 import numpy as np
 
 import sim
-from sim.validate import build_scenario
+from sim.scenario.load import build_scenario
 
-from .conftest import toy_raw
+from tests.conftest import toy_raw
 
 
 def hysteresis_scenario():

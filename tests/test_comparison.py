@@ -4,8 +4,8 @@ import re
 import pytest
 
 import sim
-from sim.identity import override_items, run_label
-from sim.report import build_comparison, mismatches, read_runs
+from sim.scenario.identity import override_items, run_label
+from sim.report.run import build_comparison, mismatches, read_runs
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ import pytest
 import yaml
 
 import sim
-from sim.validate import SCENARIO_DIR, ScenarioError, load_scenario
+from sim.scenario.load import SCENARIO_DIR, ScenarioError, load_scenario
 
-from .conftest import toy_raw
+from tests.conftest import toy_raw
 
 
 def write(tmp_path, raw, name="s.yaml"):

@@ -3,12 +3,12 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim import rng
-from sim.arrays import compile_params
-from sim.kernel import action_utilities, choose_actions, init_workspace, logit_choice, new_workspace
-from sim.validate import build_scenario
+from sim.engine import rng
+from sim.engine.pack import compile_params
+from sim.engine.kernel import action_utilities, choose_actions, init_workspace, logit_choice, new_workspace
+from sim.scenario.load import build_scenario
 
-from .conftest import toy_raw
+from tests.conftest import toy_raw
 
 ACTIONS = [
     {"name": "de_escalate", "delta": -0.5, "goldstein": 5.0, "backdown": True},

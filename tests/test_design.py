@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.design import Design, DesignError, design_from_config, part_of, sample
+from experiments.design import Design, DesignError, design_from_config, part_of, sample
 
 PARAMS = {"leaders.putin.resolve": [0.5, 1.5], "domestic.guarantee_base": [0.0, 1.0],
           "coalition.threat_weight": [1.0, 2.0]}

@@ -17,10 +17,10 @@ import numpy as np
 import pytest
 
 import sim
-from sim.scenario import MAX_HORIZON
-from sim.validate import ScenarioError, build_scenario
+from sim.scenario.spec import MAX_HORIZON
+from sim.scenario.load import ScenarioError, build_scenario
 
-from .conftest import toy_raw
+from tests.conftest import toy_raw
 
 GOLDEN = Path(__file__).with_name("golden.json")
 UPDATE = os.environ.get("ESCALATE_UPDATE_GOLDEN") == "1"

@@ -2,7 +2,7 @@
 import pytest
 
 from experiments.naming import run_name, scenario_overrides
-from sim.identity import MAX_TAG, file_scenario_name, override_items, override_tag, run_label
+from sim.scenario.identity import MAX_TAG, file_scenario_name, override_items, override_tag, run_label
 
 
 def test_a_run_without_overrides_is_named_by_its_scenario():

@@ -4,12 +4,12 @@ import pytest
 from scipy.integrate import solve_ivp
 
 import sim
-from sim.arrays import compile_params
-from sim.kernel import init_workspace, new_workspace, rung_of, step
-from sim.layout import S_DIVERGED
-from sim.validate import build_scenario
+from sim.engine.pack import compile_params
+from sim.engine.kernel import init_workspace, new_workspace, rung_of, step
+from sim.engine.layout import S_DIVERGED
+from sim.scenario.load import build_scenario
 
-from .conftest import linear_system, toy, toy_raw
+from tests.conftest import linear_system, toy, toy_raw
 
 
 def reference(s, t_end):

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from sim import kernel_cache
+from sim.engine import cache as kernel_cache
 
 PACKAGE = Path(kernel_cache.__file__).resolve().parent
-ROOT = PACKAGE.parent
+ROOT = PACKAGE.parents[1]
 
 
 @pytest.fixture
 def package_copy(tmp_path):
-    copy = tmp_path / "sim"
+    copy = tmp_path / "engine"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
     return copy
 
@@ -23,11 +23,11 @@ def package_copy(tmp_path):
 def test_kernel_sources_are_the_numba_modules_and_what_they_import():
     names = {p.name for p in kernel_cache.kernel_sources()}
     # the modules that compile with Numba, and the constants and helpers they inline
-    assert {"kernel.py", "ensemble_kernel.py", "rng.py", "layout.py"} <= names
-    assert "report.py" not in names and "validate.py" not in names
+    assert {"kernel.py", "ensemble.py", "rng.py", "layout.py"} <= names
+    assert "pack.py" not in names and "runner.py" not in names
 
 
-@pytest.mark.parametrize("name", ["rng.py", "layout.py", "kernel.py", "ensemble_kernel.py"])
+@pytest.mark.parametrize("name", ["rng.py", "layout.py", "kernel.py", "ensemble.py"])
 def test_editing_any_kernel_module_changes_the_key(package_copy, name):
     before = kernel_cache.kernel_key(package_copy)
     assert before == kernel_cache.kernel_key(PACKAGE)
@@ -38,7 +38,7 @@ def test_editing_any_kernel_module_changes_the_key(package_copy, name):
 
 def test_editing_a_module_outside_the_kernel_keeps_the_key(package_copy):
     before = kernel_cache.kernel_key(package_copy)
-    (package_copy / "report.py").write_text((package_copy / "report.py").read_text() + "\n# an edit\n")
+    (package_copy / "pack.py").write_text((package_copy / "pack.py").read_text() + "\n# an edit\n")
     assert kernel_cache.kernel_key(package_copy) == before
 
 
@@ -55,7 +55,7 @@ def test_a_new_kernel_module_and_its_helpers_are_covered(package_copy):
 
 
 def test_numba_caches_under_the_keyed_folder_unless_the_user_chose_one(tmp_path):
-    code = "import sim, numba; print(numba.config.CACHE_DIR)"
+    code = "import sim.engine, numba; print(numba.config.CACHE_DIR)"
     env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
     env.update(PYTHONPATH=str(ROOT), XDG_CACHE_HOME=str(tmp_path))
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
@@ -66,7 +66,7 @@ def test_numba_caches_under_the_keyed_folder_unless_the_user_chose_one(tmp_path)
 
 
 def test_numba_imported_before_sim_still_uses_the_keyed_folder(tmp_path):
-    code = "import numba, sim; print(numba.config.CACHE_DIR)"
+    code = "import numba, sim.engine; print(numba.config.CACHE_DIR)"
     env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
     env.update(PYTHONPATH=str(ROOT), XDG_CACHE_HOME=str(tmp_path))
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 import sim
-from sim.arrays import compile_params, expanded_events
-from sim.kernel import init_workspace, new_workspace
-from sim.layout import E_ID, FATIGUE, LEVEL
+from sim.engine.pack import compile_params, expanded_events
+from sim.engine.kernel import init_workspace, new_workspace
+from sim.engine.layout import E_ID, FATIGUE, LEVEL
 
 
 def test_reactions_grouped_by_reacting_state_in_scenario_order(baseline):

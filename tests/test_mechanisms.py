@@ -313,7 +313,7 @@ def test_the_headline_is_not_a_knife_edge(weight):
 # --- provenance ------------------------------------------------------------------------
 
 def test_sizes_the_article_never_gives_are_not_tagged_as_the_article():
-    text = (sim.validate.SCENARIO_DIR / "baseline.yaml").read_text(encoding="utf-8")
+    text = (sim.scenario.load.SCENARIO_DIR / "baseline.yaml").read_text(encoding="utf-8")
     dependence = [line for line in text.splitlines() if line.strip().startswith("us_dependence:")]
     assert len(dependence) == len(sim.load_scenario("baseline").members)
     assert all("size: assumption" in line for line in dependence)

@@ -18,9 +18,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sim
-from sim.layout import S_DIVERGED
-from sim.plausible import ScenarioWarning
-from sim.validate import build_scenario
+from sim.engine.layout import S_DIVERGED
+from sim.scenario.plausible import ScenarioWarning
+from sim.scenario.load import build_scenario
 
 REPLICATES = 6
 

@@ -8,13 +8,13 @@ import numpy as np
 
 import sim
 from benchmarks.reference import ReferenceModel, normal, uniform
-from sim import rng
-from sim.arrays import compile_params
-from sim.kernel import run_trajectory
-from sim.synthetic import synthetic_scenario
-from sim.validate import build_scenario
+from sim.engine import rng
+from sim.engine.pack import compile_params
+from sim.engine.kernel import run_trajectory
+from sim.scenario.synthetic import synthetic_scenario
+from sim.scenario.load import build_scenario
 
-from .conftest import toy_raw
+from tests.conftest import toy_raw
 
 SEED = 424242
 

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from experiments.report import main as report_main
-from sim.report import build_comparison, build_report, read_run, run_figures, write_report
-from sim.results import load_run
+from sim.report.run import build_comparison, build_report, read_run, run_figures, write_report
+from sim.results.tables import load_run
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -112,7 +112,7 @@ def test_load_run_has_every_table(stored):
 
 
 def test_report_shows_the_share_of_assumed_numbers_beside_the_headline(stored):
-    from sim.sources import assumption_summary, number_sources
+    from sim.scenario.sources import assumption_summary, number_sources
     manifest = read_run(stored)[0]["manifest"]
     assert manifest["sources"] == assumption_summary(number_sources("baseline"))
     text = (stored / "report.html").read_text()
@@ -122,7 +122,7 @@ def test_report_shows_the_share_of_assumed_numbers_beside_the_headline(stored):
 
 
 def test_sources_note_is_left_out_without_sources():
-    from sim.report import sources_note
+    from sim.report.run import sources_note
     assert sources_note({}) == "" and sources_note({"sources": {"numbers": 0}}) == ""
     note = sources_note({"scenario_file": "s.yaml", "sources": {"numbers": 4, "assumed_share": 0.25, "cited": 2,
                                                                  "calibrated": 1}})

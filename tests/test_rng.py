@@ -2,7 +2,7 @@
 import numpy as np
 from scipy import stats
 
-from sim import rng
+from sim.engine import rng
 
 
 def test_hash_is_uint64_and_deterministic():

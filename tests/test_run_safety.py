@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 
 import sim
-import sim.results
-from sim.ensemble import DivergenceError
+import sim.results.tables
+from sim.results.ensemble import DivergenceError
 from sim.pipeline import run_to_directory
-from sim.plausible import ScenarioWarning
-from sim.results import COMPLETE_FILE, RunExistsError, read_complete
+from sim.scenario.plausible import ScenarioWarning
+from sim.results.tables import COMPLETE_FILE, RunExistsError, read_complete
 
-from .cli import escalate
+from tests.cli import escalate
 
 NOISY = {"states.RUS.noise": 1e308}
 
@@ -52,8 +52,8 @@ def test_overwrite_replaces_every_file_of_the_old_run(tmp_path, small):
 
 def test_complete_marker_is_written_last(tmp_path, small, monkeypatch):
     order = []
-    write = sim.results.atomic_write_bytes
-    monkeypatch.setattr(sim.results, "atomic_write_bytes", lambda path, data: (order.append(Path(path).name),
+    write = sim.results.tables.atomic_write_bytes
+    monkeypatch.setattr(sim.results.tables, "atomic_write_bytes", lambda path, data: (order.append(Path(path).name),
                                                                               write(path, data)))
     out = run_to_directory(small, 20, 1, tmp_path / "run")
     assert order[-1] == COMPLETE_FILE and order.count(COMPLETE_FILE) == 1
@@ -72,14 +72,14 @@ def test_an_interrupted_run_is_refused_by_readers_and_may_be_rewritten(tmp_path,
 
 
 def test_aggregation_warns_about_a_job_without_its_record(tmp_path):
-    from sim.sweep import POINTS_FILE, aggregate, start_sweep, write_job
+    from sim.results.sweep import POINTS_FILE, aggregate, start_sweep, write_job
     start_sweep(tmp_path, None, resume=False)
     rows = pd.DataFrame([{"point": 0, "scenario": "baseline", "status": "ok", "error": "", "replicates": 10}])
     write_job(tmp_path / "0", rows, {"job": 0, "status": "ok"})
     (tmp_path / "1").mkdir()
     rows.to_parquet(tmp_path / "1" / POINTS_FILE)  # interrupted before job.json
     with pytest.warns(UserWarning, match=r"1: incomplete job \(points without job.json"):
-        manifest = aggregate(tmp_path, report=False)
+        manifest = aggregate(tmp_path)
     assert manifest["jobs_ok"] == 1
 
 
@@ -119,7 +119,7 @@ def test_a_diverging_run_fails_and_writes_nothing(tmp_path):
 
 
 def test_a_diverging_sweep_point_fails_with_the_reason():
-    from sim.points import ScenarioPoints, evaluate_points
+    from experiments.points import ScenarioPoints, evaluate_points
     points = ScenarioPoints("baseline", {"steps": 6})
     frame = pd.DataFrame({"states.RUS.noise": [0.1, 1e308]})
     with warnings.catch_warnings():
@@ -164,7 +164,7 @@ def test_shipped_scenarios_are_plausible(name):
 
 
 def test_a_finished_design_run_is_refused_unless_overwrite_or_resume(tmp_path):
-    from sim.sweep import check_fresh, write_job
+    from sim.results.sweep import check_fresh, write_job
     check_fresh(tmp_path, overwrite=False, resume=False)  # empty: nothing to protect
     rows = pd.DataFrame([{"point": 0, "scenario": "baseline", "status": "ok", "error": "", "replicates": 10}])
     write_job(tmp_path, rows, {"job": 0, "status": "ok", "points": 1})

@@ -10,9 +10,9 @@ import pytest
 
 from experiments.scenario_cli import main as scenario_cli
 from experiments.searchpath import scenario_on_searchpath
-from sim.validate import SCENARIO_DIR
+from sim.scenario.load import SCENARIO_DIR
 
-from .test_cli import escalate
+from tests.test_cli import escalate
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "scenarios.md"
 

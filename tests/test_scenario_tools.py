@@ -7,11 +7,11 @@ import yaml
 
 import sim
 from experiments.scenario_cli import main
-from sim.authoring import diff, parameter_paths, reaction_core, scaffold, show
-from sim.sources import assumption_summary, number_sources, split_comment
-from sim.validate import SCENARIO_DIR, build_scenario
+from sim.scenario.authoring import diff, parameter_paths, reaction_core, scaffold, show
+from sim.scenario.sources import assumption_summary, number_sources, split_comment
+from sim.scenario.load import SCENARIO_DIR, build_scenario
 
-from .conftest import linear_system, toy_raw
+from tests.conftest import linear_system, toy_raw
 
 SHIPPED = sim.available_scenarios()
 
@@ -143,7 +143,7 @@ def test_scaffold_validates_runs_and_changes_nothing_until_edited(tmp_path, caps
 
 
 def test_scaffold_points_its_modeline_at_the_shipped_schema(tmp_path, baseline):
-    from sim.schema import SCHEMA_FILE
+    from sim.scenario.schema import SCHEMA_FILE
     out = tmp_path / "deep" / "v.yaml"
     out.parent.mkdir()
     first = scaffold(baseline, "v", "baseline", out).splitlines()[0]
@@ -162,7 +162,7 @@ def test_scaffold_points_its_modeline_at_the_shipped_schema(tmp_path, baseline):
     ("# (article)", "(article)", "(article)", False),
 ])
 def test_split_comment(comment, direction, size, assumed):
-    from sim.sources import NumberSource
+    from sim.scenario.sources import NumberSource
     assert split_comment(comment) == (direction, size)
     assert NumberSource("p", 1.0, "f", 1, comment.lstrip("# "), direction, size).assumed == assumed
 

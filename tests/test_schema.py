@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 import sim
-from sim.schema import MODELINE, SCHEMA_FILE, json_schema, key_rows, schema_text, with_key_table
-from sim.validate import SCENARIO_DIR, scenario_problems
+from sim.scenario.schema import MODELINE, SCHEMA_FILE, json_schema, key_rows, schema_text, with_key_table
+from sim.scenario.load import SCENARIO_DIR, scenario_problems
 
-from .conftest import toy_raw
+from tests.conftest import toy_raw
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "scenarios.md"
 REGENERATE = "run `escalate-scenario schema` to regenerate it"

@@ -4,9 +4,9 @@ import pandas as pd
 import pytest
 
 from experiments.sensitivity import morris_indices, sobol_from_outputs, sobol_indices, sweep_sensitivity
-from sim.design import Design, design_from_config, sample
-from sim.sweep_report import sensitivity_figures
-from sim.views.sweep import sensitivity_bars
+from experiments.design import Design, design_from_config, sample
+from sim.report.sweep import sensitivity_figures
+from sim.report.views.sweep import sensitivity_bars
 
 PI = np.pi
 ISHIGAMI = {"x1": (-PI, PI), "x2": (-PI, PI), "x3": (-PI, PI)}
@@ -95,7 +95,7 @@ def test_sweep_indices_name_an_incomplete_design():
 
 
 def test_a_saltelli_sweep_ends_with_indices_and_their_chart(tmp_path):
-    from sim.sweep import REPORT_FILE, SENSITIVITY_FILE
+    from sim.results.sweep import REPORT_FILE, SENSITIVITY_FILE
     from tests.test_sweep_cli import escalate
     out = tmp_path / "salt"
     proc = escalate("design.kind=saltelli", "design.n=4", "+design.params.leaders.putin.resolve=[0.5,1.5]",

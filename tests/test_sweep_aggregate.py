@@ -9,9 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from sim import sweep
-from sim.stats import wilson_interval
-from sim.views import sweep as sv
+from sim.results import sweep
+from sim.results.stats import wilson_interval
+from sim.report.views import sweep as sv
 
 ROOT = Path(__file__).resolve().parent.parent
 A, B = "leaders.putin.resolve", "domestic.guarantee_base"
@@ -57,7 +57,8 @@ def test_collect_keeps_finished_failed_and_missing_jobs(sweep_dir):
 
 
 def test_aggregate_writes_table_manifest_and_self_contained_report(sweep_dir):
-    manifest = sweep.aggregate(sweep_dir)
+    from experiments.sensitivity import finish_sweep
+    manifest = finish_sweep(sweep_dir)
     table = pd.read_parquet(sweep_dir / sweep.TABLE_FILE)
     assert len(table) == 4 and not list(sweep_dir.glob("*.part"))
     plan = json.loads((sweep_dir / sweep.PLAN_FILE).read_text())

@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.design import design_from_config, sample
-from sim.points import point_seed, summarize
-from sim.sweep import JOB_FILE, PLAN_FILE, REPORT_FILE, TABLE_FILE, comparable
+from experiments.design import design_from_config, sample
+from experiments.points import point_seed, summarize
+from sim.results.sweep import JOB_FILE, PLAN_FILE, REPORT_FILE, TABLE_FILE, comparable
 
-from .cli import escalate as run_escalate
-from .cli import escalate_env
+from tests.cli import escalate as run_escalate
+from tests.cli import escalate_env
 
 RESOLVE, GUARANTEE = "leaders.putin.resolve", "domestic.guarantee_base"
 GRID = [f"+params.{RESOLVE}=0.6,1.2", f"+params.{GUARANTEE}=0.2,0.5,0.8"]

@@ -5,7 +5,7 @@ import pytest
 from hydra import compose, initialize_config_dir
 
 from experiments.plan import check_plan, job_settings, plan_jobs
-from sim.design import design_from_config
+from experiments.design import design_from_config
 
 CONFIGS = Path(__file__).resolve().parent.parent / "configs"
 EXPERIMENTS = sorted(p.stem for p in (CONFIGS / "experiment").glob("*.yaml"))

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.points import ScenarioPoints, check_paths, evaluate_points, point_seed, summarize
-from sim.stats import wilson_interval
+from experiments.points import ScenarioPoints, check_paths, evaluate_points, point_seed, summarize
+from sim.results.stats import wilson_interval
 
 ROOT = Path(__file__).resolve().parent.parent
 POINT = {"leaders.putin.resolve": 1.2, "domestic.guarantee_base": 0.5}
@@ -29,7 +29,7 @@ def test_point_seed_is_a_stable_hash_of_seed_scenario_and_values():
 
 
 def test_point_seed_is_the_same_in_another_process():
-    code = ("from sim.points import point_seed; "
+    code = ("from experiments.points import point_seed; "
             "print(point_seed(20250904, 'baseline', {'leaders.putin.resolve': 1.2, 'domestic.guarantee_base': 0.5}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "123"}, check=True)

@@ -3,11 +3,11 @@ import re
 
 import plotly.graph_objects as go
 
-from sim.sweep_report import build_sweep_report, param_labels, scenario_baselines, sweep_figures
-from sim.views import sweep as sv
-from sim.views.page import FigureEntry, page
+from sim.report.sweep import build_sweep_report, param_labels, scenario_baselines, sweep_figures
+from sim.report.views import sweep as sv
+from sim.report.views.page import FigureEntry, page
 
-from .test_answer import A, B, grid
+from tests.test_answer import A, B, grid
 
 PLAN = {"labels": {A: {"label": "US guarantee ceiling", "unit": "G_base"}, B: {"label": "Russian resolve"}},
         "replicates": 1000, "seed": 1, "seed_policy": "per_point", "jobs": [{"scenario": "baseline"}]}

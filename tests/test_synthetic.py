@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 
 import sim
-from sim.synthetic import synthetic_scenario
+from sim.scenario.synthetic import synthetic_scenario
 
-from .conftest import linear_system
+from tests.conftest import linear_system
 
 
 @pytest.mark.parametrize("n", [4, 10, 100])

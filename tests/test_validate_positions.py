@@ -2,7 +2,7 @@
 import pytest
 
 import sim
-from sim.validate import ScenarioError, scenario_problems
+from sim.scenario.load import ScenarioError, scenario_problems
 
 
 def write(tmp_path, text):

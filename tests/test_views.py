@@ -6,10 +6,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from sim import views
-from sim.stats import wilson_interval
-from sim.views.common import KEY_ACTOR_COLOURS, rung_colours
-from sim.views.export import ExportError, chromium_path, export_figures, static_copy
+from sim.report import views
+from sim.results.stats import wilson_interval
+from sim.report.views.common import KEY_ACTOR_COLOURS, rung_colours
+from sim.report.views.export import ExportError, chromium_path, export_figures, static_copy
 
 RUNGS = [{"name": n, "threshold": t} for n, t in (("calm", 0.0), ("warnings", 1.0), ("posturing", 2.0), ("strikes", 3.0))]
 NAMES = [r["name"] for r in RUNGS]

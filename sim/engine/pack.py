@@ -6,7 +6,7 @@ import numpy as np
 from .layout import (N_ACTION_PARAMS, N_EVENT_CODES, N_EVENT_VALUES, N_FACTION_PARAMS, N_LADDER, N_LEADER_PARAMS,
                      N_STATE_FLAGS, N_STATE_PARAMS, OPS, T_CAPITAL, T_CEASEFIRE, T_COMMITMENT, T_DEPLOY_THRESHOLD,
                      T_GRIEVANCE, T_GUARANTEE, T_GUARANTEE_BASE, T_LEVEL, T_PLEDGED, T_RESOLVE, T_SUPPORT, Params)
-from .scenario import Scenario
+from sim.scenario.spec import Scenario
 
 
 def _f64(values) -> np.ndarray:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..stats import wilson_interval
+from sim.results.stats import wilson_interval
 from .common import band, message_figure, scenario_colours, style
 
 MAX_LEVELS = 12  # more distinct values than this are binned
@@ -147,7 +147,7 @@ def sweep_heatmap(table: pd.DataFrame, x: str, y: str, scenario: str | None = No
 def effect_bars(effects: pd.DataFrame) -> go.Figure:
     """Effect size per parameter: the range of pooled P(clash) across its values, largest on top.
 
-    ``effects`` is :func:`sim.answer.effect_table`; the bar spans from the lowest to the
+    ``effects`` is :func:`sim.report.answer.effect_table`; the bar spans from the lowest to the
     highest marginal probability, on an axis from 0.
     """
     title = f"Effect size: range of {OUTCOME_LABEL} across each parameter's values"

@@ -18,10 +18,10 @@ from typing import Any, Callable, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from .checks import MAX_DIVERGED_SHARE
-from .stats import wilson_interval
-from .scenario import Scenario
-from .validate import ScenarioError, build_scenario, load_scenario, set_path
+from sim.checks import MAX_DIVERGED_SHARE
+from sim.results.stats import wilson_interval
+from sim.scenario.spec import Scenario
+from sim.scenario.load import ScenarioError, build_scenario, load_scenario, set_path
 
 Z95 = 1.959963984540054
 SEED_POLICIES = ("per_point", "common")
@@ -52,7 +52,7 @@ def _canonical(value: Any) -> Any:
 
 
 def scenario_raw(scenario: Scenario) -> dict:
-    """A validated scenario as the raw mapping :func:`~sim.validate.build_scenario` accepts."""
+    """A validated scenario as the raw mapping :func:`~sim.scenario.load.build_scenario` accepts."""
     def raw(value):
         if dataclasses.is_dataclass(value):
             return {f.name: raw(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "source"}
@@ -154,7 +154,7 @@ def evaluate_points(points: ScenarioPoints, frame: pd.DataFrame, *, replicates: 
     failed when more than ``max_diverged_share`` of them diverge).
     """
     if run is None:
-        from .ensemble import run_ensemble
+        from sim.results.ensemble import run_ensemble
 
         def run(scenario: Scenario, point_seed: int) -> pd.DataFrame:
             result = run_ensemble(scenario, replicates, point_seed, threads=threads)

@@ -11,7 +11,7 @@ Statistics are taken at whole weeks only (every ``steps_per_week`` steps), so th
 tables are per week whatever ``dt`` is.
 
 A chunk of replicates is one call of :func:`run_chunk`, into which the whole
-weekly step is inlined, compiled without reference counting (sim.kernel): inside
+weekly step is inlined, compiled without reference counting (sim.engine.kernel): inside
 it, nothing but arithmetic on the workspace and the thread's counts.
 """
 import numba
@@ -102,7 +102,7 @@ def _tally(marks, count, level_hist, rung_occ):
 
 @njit(**INLINE)
 def _summarise(p, ws, rep, out):
-    """Row ``rep`` of the summary columns ``out`` (sim.layout.Summaries)."""
+    """Row ``rep`` of the summary columns ``out`` (sim.engine.layout.Summaries)."""
     out.max_rung[rep] = ws.status[S_MAX_RUNG]
     out.max_rung_adversary[rep] = ws.state_int[MAX_RUNG_ACTOR, p.roles[R_ADVERSARY]]
     for r in range(p.n_rungs):

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..stats import wilson_interval
+from sim.results.stats import wilson_interval
 from .common import band, missing, rung_colours, rung_label, style
 
 CLASH_NAME = "direct NATO–Russia clash"

@@ -1,6 +1,6 @@
 """Scenario schema: frozen dataclasses that a YAML file is validated into.
 
-Every field carries its admissible range in ``metadata``; :mod:`sim.validate`
+Every field carries its admissible range in ``metadata``; :mod:`sim.scenario.load`
 reads those ranges, rejects unknown keys and names the file and key of any
 error. Symbols in the docstrings are those of ``docs/model.md``.
 """
@@ -274,3 +274,11 @@ class Scenario:
     @property
     def path(self) -> Path | None:
         return None if self.source == "<memory>" else Path(self.source)
+
+
+def check_scenario(value) -> Scenario:
+    """``value`` if it is a validated :class:`Scenario`; else a one-line :class:`sim.checks.InputError`."""
+    from sim import checks
+    if not isinstance(value, Scenario):
+        raise checks.InputError("scenario", type(value).__name__, "a Scenario (from sim.load_scenario)")
+    return value

@@ -17,7 +17,7 @@ dependencies stay numpy and numba.
 """
 from collections import namedtuple
 
-# Event target codes (kernel switch); see EVENT_TARGETS in sim.validate.
+# Event target codes (kernel switch); see EVENT_TARGETS in sim.scenario.load.
 T_LEVEL, T_GRIEVANCE, T_COMMITMENT, T_DEPLOY_THRESHOLD = 0, 1, 2, 3
 T_RESOLVE, T_CAPITAL, T_SUPPORT, T_GUARANTEE, T_GUARANTEE_BASE = 4, 5, 6, 7, 8
 T_PLEDGED, T_CEASEFIRE = 9, 10
@@ -147,7 +147,7 @@ def _row(tup, name, rows):
 
 
 class Params(namedtuple("Params", PARAM_FIELDS)):
-    """A scenario compiled to kernel arrays (:func:`sim.arrays.compile_params`)."""
+    """A scenario compiled to kernel arrays (:func:`sim.engine.pack.compile_params`)."""
 
     __slots__ = ()
 
@@ -204,7 +204,7 @@ WORKSPACE_ROWS = {
 
 
 class Workspace(namedtuple("Workspace", WORKSPACE_FIELDS)):
-    """One replicate's evolving state (:func:`sim.kernel.new_workspace`)."""
+    """One replicate's evolving state (:func:`sim.engine.kernel.new_workspace`)."""
 
     __slots__ = ()
 

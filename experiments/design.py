@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from . import checks
+from sim import checks
 
 KINDS = ("grid", "lhs", "sobol", "saltelli", "morris", "random")
 MORRIS_LEVELS = 4  # grid levels of a Morris design; its analysis must use the same number

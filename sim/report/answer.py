@@ -72,7 +72,7 @@ def effect_table(frame: pd.DataFrame, params: Sequence[str], labels: Mapping[str
     ``effect`` (the range, max - min of the pooled marginal) is what the effect-size
     bar draws; rows are ordered largest effect first.
     """
-    from .views.sweep import pool
+    from sim.report.views.sweep import pool
     rows = []
     for param in params:
         marginal = pool(frame, [param]).sort_values(param)
@@ -109,7 +109,7 @@ def points(p: float) -> str:
 def sweep_answer(frame: pd.DataFrame, params: Sequence[str], labels: Mapping[str, str] | None = None,
                  horizon=None) -> str:
     """One or two sentences: how the largest effect moves P(clash), and how far the others move it at most."""
-    from .views.sweep import pool
+    from sim.report.views.sweep import pool
     outcome = CLASH.format(horizon=horizon if horizon is not None else "the horizon's")
     effects = effect_table(frame, params, labels)
     if effects.empty:

@@ -19,8 +19,8 @@ import dataclasses
 
 import numpy as np
 
-from .scenario import Scenario
-from .validate import build_scenario, load_scenario
+from .spec import Scenario
+from .load import build_scenario, load_scenario
 
 ADVERSARY_TARGETS = 4   # states the adversary's leader presses, like Russia's four in the baseline
 ADVERSARY_REACTIONS = 5
@@ -66,7 +66,7 @@ def synthetic_scenario(n_states: int, *, seed: int = 0, steps: int | None = None
     members = [s["id"] for s in states if "coalition" in s]
     raw = {
         "name": f"synthetic_{n_states}",
-        "description": f"{n_states} states shaped like the baseline (sim.synthetic, seed {seed})",
+        "description": f"{n_states} states shaped like the baseline (sim.scenario.synthetic, seed {seed})",
         "horizon": steps or base.horizon, "dt": base.dt,
         "roles": {"adversary": adversary, "guarantor": guarantor, "coalition_lead": lead},
         "ladder": [dataclasses.asdict(r) for r in base.ladder],

@@ -22,7 +22,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .ensemble_kernel import FIXED_POINT, UNIT_BINS
 from .stats import wilson_interval
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -97,9 +96,9 @@ def result_tables(result) -> dict[str, pd.DataFrame]:
     weekly["deployed_mean"] = (c.deployed_dist * np.arange(c.deployed_dist.shape[1])).sum(axis=1) / n_rep
     for j, qq in enumerate(QUANTILES):
         weekly[f"deployed_{_qname(qq)}"] = np.floor(dq[:, j])
-    unit_edges = np.linspace(0.0, 1.0, UNIT_BINS + 1)
+    unit_edges = np.linspace(0.0, 1.0, c.unit_hist.shape[-1] + 1)
     for k, name in enumerate(("guarantee", "capital")):
-        weekly[f"{name}_mean"] = c.unit_fp[:, k] / FIXED_POINT / n_rep
+        weekly[f"{name}_mean"] = c.unit_fp[:, k] / c.fixed_point / n_rep
         uq = hist_quantiles(c.unit_hist[:, k, :], unit_edges)
         for j, qq in enumerate(QUANTILES):
             weekly[f"{name}_{_qname(qq)}"] = uq[:, j]
@@ -112,7 +111,7 @@ def result_tables(result) -> dict[str, pd.DataFrame]:
     member_rows = pd.DataFrame({
         "week": np.repeat(weeks, len(members)),
         "actor": np.tile([ids[i] for i in members], len(weeks)),
-        "commitment_mean": (c.commit_fp[:, members] / FIXED_POINT / n_rep).ravel(),
+        "commitment_mean": (c.commit_fp[:, members] / c.fixed_point / n_rep).ravel(),
         "deployed_share": (c.deployed_member[:, members] / n_rep).ravel(),
     })
     return {"summary": summary, "steps": steps, "weekly": pd.DataFrame(weekly),

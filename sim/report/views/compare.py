@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..stats import wilson_interval
+from sim.results.stats import wilson_interval
 from .common import band, message_figure, rung_label, scenario_colours, style
 
 FIRST_RUNG_COMPARED = 3  # lower rungs are reached by nearly every replicate of every scenario

@@ -2,7 +2,7 @@
 
 Numba's on-disk cache (``cache=True``) checks only the timestamp of the file that
 defines a function, but the kernels inline functions and freeze constants from other
-modules (``sim/rng.py``, ``sim/layout.py``): an edit there would leave a stale compiled
+modules (``sim/engine/rng.py``, ``sim/engine/layout.py``): an edit there would leave a stale compiled
 kernel that silently gives other numbers. So the cache folder is named by a hash of
 every kernel source file, and an edit anywhere in the kernel lands in a fresh folder.
 

@@ -14,8 +14,8 @@ from typing import Sequence
 
 from . import views
 from .answer import interval, percent, run_answer
-from .results import COMPLETE_FILE, atomic_write_text, load_run, read_complete
-from .views.page import FigureEntry, cards, config_block, meta_list, page, table
+from sim.results.tables import COMPLETE_FILE, atomic_write_text, load_run, read_complete
+from sim.report.views.page import FigureEntry, cards, config_block, meta_list, page, table
 
 REQUIRED_TABLES = ("steps", "weekly", "deployed", "members", "events")
 
@@ -288,7 +288,7 @@ def write_comparison(run_dirs: Sequence, out) -> Path:
 
 def export_report_figures(run_dirs: Sequence, out_dir, fmt: str) -> list[Path]:
     """Every figure of one run (or of a comparison of several) as ``fmt`` images in ``out_dir``."""
-    from .views.export import export_figures
+    from sim.report.views.export import export_figures
     runs = read_runs(run_dirs)
     entries = run_figures(runs[0][1], runs[0][2]) if len(runs) == 1 else comparison_figures(runs)
     return export_figures([(e.name, e.figure) for e in entries], out_dir, fmt)

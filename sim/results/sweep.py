@@ -23,8 +23,8 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from .results import atomic_write_parquet, atomic_write_text, git_commit, versions
-from .scenario import Scenario
+from .tables import atomic_write_parquet, atomic_write_text, git_commit, versions
+from sim.scenario.spec import Scenario
 
 JOB_FILE = "job.json"
 POINTS_FILE = "points.parquet"
@@ -71,7 +71,7 @@ def finished_job(job_dir, fingerprint: str) -> dict | None:
 
 def check_fresh(run_dir, *, overwrite: bool, resume: bool) -> None:
     """Refuse a design run into a folder whose job already finished, unless ``overwrite`` or ``resume``."""
-    from .results import RunExistsError
+    from .tables import RunExistsError
     info = read_job(run_dir)
     if info is None or overwrite or resume:
         return
@@ -196,8 +196,11 @@ def swept_params(table: pd.DataFrame) -> list[str]:
     return [c for c in param_columns(table) if done[c].nunique(dropna=True) > 1]
 
 
-def aggregate(sweep_dir, *, report: bool = True) -> dict:
-    """Write ``sweep.parquet`` (and ``sweep_report.html``) for a finished or partial sweep; returns the manifest."""
+def aggregate(sweep_dir) -> dict:
+    """Write ``sweep.parquet`` for a finished or partial sweep and its manifest into ``sweep.json``; returns it.
+
+    The report (``sweep_report.html``) is ``experiments.sensitivity.finish_sweep``'s job: results do not draw.
+    """
     sweep_dir = Path(sweep_dir)
     table, counts = collect(sweep_dir)
     if table.empty:
@@ -206,9 +209,6 @@ def aggregate(sweep_dir, *, report: bool = True) -> dict:
     manifest = sweep_manifest(table, counts, plan)
     atomic_write_parquet(sweep_dir / TABLE_FILE, table, {"params": param_columns(table), "swept": swept_params(table)})
     atomic_write_text(sweep_dir / PLAN_FILE, json.dumps({**plan, **manifest}, indent=2, default=str))
-    if report:
-        from .sweep_report import write_sweep_report
-        write_sweep_report(sweep_dir, table, manifest)
     return manifest
 
 

@@ -24,10 +24,10 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-from . import scenario as sc
+from . import spec as sc
 from .plausible import warn_implausible
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "configs" / "scenario"
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "configs" / "scenario"
 VARIANT_KEYS = ("extends", "set", "append")
 EVENT_TARGETS = {
     ("states", "x"), ("states", "grievance"), ("states", "coalition", "commitment"),

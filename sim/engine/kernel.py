@@ -9,8 +9,8 @@ and decisions happen once a week; every recorded week is a week. Phases read wha
 earlier phases wrote; within a phase every actor reads the same start-of-phase
 values, so the result does not depend on the order agents are visited in.
 
-Pure functions over ``Params`` / ``Workspace`` (sim.layout): no globals, no
-allocation inside a step, every random number from :mod:`sim.rng`. Sums are
+Pure functions over ``Params`` / ``Workspace`` (sim.engine.layout): no globals, no
+allocation inside a step, every random number from :mod:`sim.engine.rng`. Sums are
 explicit loops in a fixed order and ``fastmath`` is off, so the Mesa path, which
 calls these same functions phase by phase, and the pure-Python reference in
 ``benchmarks/`` reproduce the kernel bit for bit.
@@ -34,8 +34,8 @@ Speed comes from three choices (docs/performance.md):
   signed integers in arithmetic (Numba would promote both to float64).
 
 The on-disk cache (``cache=True``) lives in ``sim/__pycache__``; it does not see
-edits to functions in other modules (``sim/rng.py``, or this module as inlined
-into ``sim/ensemble_kernel.py``): run ``make clean-cache`` after changing them.
+edits to functions in other modules (``sim/engine/rng.py``, or this module as inlined
+into ``sim/engine/ensemble.py``): run ``make clean-cache`` after changing them.
 """
 import math
 
@@ -43,7 +43,7 @@ import numpy as np
 from numba import njit
 
 from . import rng
-from .layout import *  # noqa: F401,F403  (the row constants of sim.layout)
+from .layout import *  # noqa: F401,F403  (the row constants of sim.engine.layout)
 from .layout import Workspace
 
 # ``_nrt`` is Numba's own switch for its reference-counting runtime (see the module docstring).

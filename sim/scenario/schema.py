@@ -1,4 +1,4 @@
-"""A JSON Schema and a reference table of scenario keys, both generated from :mod:`sim.scenario`.
+"""A JSON Schema and a reference table of scenario keys, both generated from :mod:`sim.scenario.spec`.
 
 The dataclasses are the one description of a scenario: the validator reads them,
 and so do the schema that editors use (completion, hover docs, inline errors
@@ -16,8 +16,8 @@ import typing
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import scenario as sc
-from .validate import SCENARIO_DIR, VARIANT_KEYS
+from . import spec as sc
+from .load import SCENARIO_DIR, VARIANT_KEYS
 
 SCHEMA_FILE = SCENARIO_DIR.parent / "scenario.schema.json"
 MODELINE = "# yaml-language-server: $schema=../scenario.schema.json"
@@ -267,7 +267,7 @@ def json_schema() -> dict:
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": "escalation-sim scenario",
-        "description": "A scenario of the escalation engine (docs/scenarios.md). Generated from sim/scenario.py "
+        "description": "A scenario of the escalation engine (docs/scenarios.md). Generated from sim/scenario/spec.py "
                        "by `escalate-scenario schema`; do not edit by hand.",
         "if": {"type": "object", "required": ["extends"]},
         "then": {"$ref": "#/definitions/Variant"},
@@ -327,7 +327,7 @@ def with_key_table(markdown: str) -> str:
 
 def write_schema(path: Path = SCHEMA_FILE, docs: Path | None = None) -> list[Path]:
     """Write the schema (and refresh the key table of ``docs``); returns the files written."""
-    from .results import atomic_write_text
+    from sim.results.tables import atomic_write_text
 
     atomic_write_text(Path(path), schema_text())
     written = [Path(path)]

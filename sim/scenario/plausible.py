@@ -13,7 +13,7 @@ import math
 import warnings
 from typing import Any, Iterator
 
-from . import scenario as sc
+from . import spec as sc
 
 MAGNITUDE_LIMIT = 1.0e3   # a rate, weight or coefficient beyond this is a typo or a unit slip
 LEVEL_FACTOR = 10.0       # a level this many times the top rung's threshold is off the ladder

@@ -1,21 +1,17 @@
 """Ensembles of replicates on the kernel path."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
-import numba
 import numpy as np
 import pandas as pd
 
-from . import checks
-from .arrays import compile_params
-from .ensemble_kernel import LEVEL_BINS, UNIT_BINS, run_replicates
-from .layout import CLASH_CAUSES, Counts, Summaries
-from .scenario import Scenario
-from .simulate import check_scenario, check_seed
-
-DEFAULT_BATCH = 20_000  # replicates per kernel call: bounds summary buffers and drives the progress bar
+from sim import checks
+from sim.engine.ensemble import FIXED_POINT
+from sim.engine.layout import CLASH_CAUSES, Summaries
+from sim.engine.pack import compile_params
+from sim.engine.runner import DEFAULT_BATCH, run_batches
+from sim.scenario.spec import Scenario, check_scenario
 
 
 class DivergenceError(RuntimeError):
@@ -27,6 +23,7 @@ class WeeklyCounts:
     """Integer accumulators over all replicates (merged across thread slots)."""
 
     hist_max: float
+    fixed_point: float           # the scale of the ``*_fp`` sums: a value v was added as round(v * fixed_point)
     level_hist: np.ndarray       # (weeks, n_states, LEVEL_BINS + 2): x == 0, (0, hist_max] bins, overflow
     rung_occ: np.ndarray         # (weeks, n_states, n_rungs)
     deployed_dist: np.ndarray    # (weeks, n_members + 1)
@@ -50,16 +47,16 @@ class EnsembleResult:
     extra: dict = field(default_factory=dict)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """All result tables by file stem (see :mod:`sim.results`)."""
-        from .results import result_tables
+        """All result tables by file stem (see :mod:`sim.results.tables`)."""
+        from .tables import result_tables
         return result_tables(self)
 
     def headline(self) -> dict[str, float]:
-        from .results import headline
+        from .tables import headline
         return headline(self)
 
     def save(self, directory, *, overwrite: bool = False, **manifest_extra) -> None:
-        from .results import save_ensemble
+        from .tables import save_ensemble
         save_ensemble(self, directory, overwrite=overwrite, **manifest_extra)
 
     def check_divergence(self, max_share: float = checks.MAX_DIVERGED_SHARE) -> None:
@@ -80,19 +77,6 @@ class EnsembleResult:
             f"fatigue (fatigue * dt above 2 is unstable), or raise max_diverged_share")
 
 
-def _allocate(p, slots: int, n_bins: int):
-    weeks = p.steps // p.steps_per_week + 1
-    return Counts(
-        level_hist=np.zeros((slots, weeks, p.n_states, n_bins + 2), np.int64),
-        rung_occ=np.zeros((slots, weeks, p.n_states, p.n_rungs), np.int64),
-        deployed_dist=np.zeros((slots, weeks, p.n_members + 1), np.int64),
-        commit_fp=np.zeros((slots, weeks, p.n_states), np.int64),
-        deployed_member=np.zeros((slots, weeks, p.n_states), np.int64),
-        unit_hist=np.zeros((slots, weeks, 2, UNIT_BINS), np.int64),
-        unit_fp=np.zeros((slots, weeks, 2), np.int64),
-    )
-
-
 def run_ensemble(scenario: Scenario, replicates: int, seed: int, *, threads: int | None = None,
                  progress: bool = False, batch: int = DEFAULT_BATCH) -> EnsembleResult:
     """Run ``replicates`` independent replicates of ``scenario`` on the Numba kernel.
@@ -103,37 +87,22 @@ def run_ensemble(scenario: Scenario, replicates: int, seed: int, *, threads: int
     """
     check_scenario(scenario)
     checks.integer("replicates", replicates, 1)
-    check_seed(seed)
+    checks.seed(seed)
     threads = checks.threads(threads)
     checks.integer("batch", batch, 1)
     checks.flag("progress", progress)
     p = compile_params(scenario)
-    old_threads = numba.get_num_threads()
-    if threads is not None:
-        numba.set_num_threads(threads)
+    bar = _progress(replicates, progress, scenario.name)
     try:
-        slots = numba.get_num_threads()
-        acc = _allocate(p, slots, LEVEL_BINS)
-        hist_max = float(scenario.ladder[-1].threshold) * 1.25
-        summary = _new_summaries(replicates, p.n_rungs)
-        bar = _progress(replicates, progress, scenario.name)
-        start = time.perf_counter()
-        for first in range(0, replicates, batch):
-            count = min(batch, replicates - first)
-            # threads take chunks one at a time: one slowed by other work on the machine holds up no one
-            with numba.parallel_chunksize(1):
-                run_replicates(p, int(seed), first, count, hist_max, acc, summary)
-            if bar is not None:
-                bar.update(count)
-        wall = time.perf_counter() - start
+        done = run_batches(p, int(seed), replicates, threads=threads, batch=batch,
+                           on_batch=None if bar is None else bar.update)
+    finally:
         if bar is not None:
             bar.close()
-        used_threads = numba.get_num_threads()
-    finally:
-        numba.set_num_threads(old_threads)
-    counts = WeeklyCounts(hist_max=hist_max, **{k: v.sum(axis=0) for k, v in acc._asdict().items()})
+    counts = WeeklyCounts(hist_max=done.hist_max, fixed_point=FIXED_POINT, **done.counts._asdict())
     return EnsembleResult(scenario=scenario, seed=int(seed), replicates=int(replicates),
-                          summary=_frame(summary, scenario), counts=counts, wall_time=wall, threads=used_threads)
+                          summary=_frame(done.summaries, scenario), counts=counts, wall_time=done.wall_time,
+                          threads=done.threads)
 
 
 def _progress(total: int, enabled: bool, name: str):
@@ -141,20 +110,6 @@ def _progress(total: int, enabled: bool, name: str):
         return None
     from tqdm.auto import tqdm
     return tqdm(total=total, desc=f"{name}", unit="rep", unit_scale=True, dynamic_ncols=True)
-
-
-def _new_summaries(n: int, n_rungs: int) -> Summaries:
-    """Per-replicate outcome columns in their final dtypes, as narrow as the schema allows (the summary is
-    most of an ensemble's memory): weeks and counts int16 (at most ``MAX_HORIZON`` weeks and ``MAX_STATES``
-    states), rungs int8 (at most ``MAX_RUNGS``)."""
-    small = lambda: np.zeros(n, np.int16)  # noqa: E731
-    return Summaries(
-        max_rung=np.zeros(n, np.int8), max_rung_adversary=np.zeros(n, np.int8),
-        first_week=np.zeros((n_rungs, n), np.int16),  # one contiguous column per rung
-        clash_week=small(), clash_cause=np.zeros(n, np.int8), deployed_peak=small(), deployed_final=small(),
-        guarantee_final=np.zeros(n), capital_final=np.zeros(n), diverged=np.zeros(n, np.bool_),
-        diverged_week=small(), deescalated=np.zeros(n, np.bool_), ceasefire_week=small(),
-    )
 
 
 def _frame(out: Summaries, scenario: Scenario) -> pd.DataFrame:

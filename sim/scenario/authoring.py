@@ -14,7 +14,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from .scenario import Scenario
+from .spec import Scenario
 from .schema import SCHEMA_FILE, range_text
 
 ABSENT = "—"
@@ -89,7 +89,7 @@ def reaction_core(s: Scenario) -> ReactionCore:
     Deterrence at the week-0 guarantee enters g; the SCO alignment is linear in the partners'
     levels, so it enters K. Decisions, deployments and noise are left out.
     """
-    from .arrays import compile_params
+    from sim.engine.pack import compile_params
     p = compile_params(s)
     n = len(s.states)
     K = np.zeros((n, n))
