@@ -4,8 +4,9 @@ Each case runs a real Hydra multirun of the shipped ``configs/`` through Hydra's
 own test runner (the ``hydra_sweep_runner`` fixture), whose task only reads the
 scenario, parameters and design of the config Hydra composed for it; a callback
 records what :func:`experiments.plan.plan_jobs` and
-:func:`experiments.plan.job_settings` predicted at the start of the same multirun. Jobs compose the small ``tiny`` scenario (from a search-path
-folder) unless the sweep is over scenarios, so that each launch costs little.
+:func:`experiments.plan.job_settings` predicted at the start of the same
+multirun. Jobs compose the small ``tiny`` scenario (from a search-path folder)
+unless the sweep is over scenarios, so that each launch costs little.
 """
 from __future__ import annotations
 
