@@ -10,10 +10,13 @@ unless the sweep is over scenarios, so that each launch costs little.
 """
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
 from hydra.core.hydra_config import HydraConfig
+from hydra.core.plugins import Plugins
+from hydra.core.singleton import Singleton
 from hydra.experimental.callback import Callback
 from omegaconf import OmegaConf, open_dict
 
@@ -39,11 +42,17 @@ def composed_settings(cfg) -> dict:
 
 
 @pytest.fixture
-def multirun(hydra_sweep_runner, hydra_restore_singletons, tmp_path):
+def multirun(hydra_sweep_runner, tmp_path):
     """``escalate -m OVERRIDES`` -> (planned jobs, launched jobs by number), each as (overrides, settings).
 
     The task only reads back the settings of the config Hydra composed for its job.
+    Hydra's singletons are restored afterwards, as ``hydra_restore_singletons`` does,
+    but from a state in which every plugin has registered its configs: a plugin
+    registers them once, when first imported, and restoring an earlier state
+    would hide them (``hydra/launcher=ray``) from the tests that come later.
     """
+    Plugins.instance()
+    state = copy.deepcopy(Singleton.get_state())
     extra = tmp_path / "extra"
     (extra / "scenario").mkdir(parents=True)
     (extra / "scenario" / "tiny.yaml").write_text("name: tiny\n")
@@ -62,7 +71,8 @@ def multirun(hydra_sweep_runner, hydra_restore_singletons, tmp_path):
         [planned] = PLANNED
         assert [num for (num, _), _ in launched] == list(range(len(launched)))
         return planned, [(job, settings) for (_, job), settings in launched]
-    return run
+    yield run
+    Singleton.set_state(state)
 
 
 SWEEPS = {
