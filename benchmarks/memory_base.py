@@ -23,10 +23,18 @@ STAGES = (("interpreter", ()), ("numpy", ("numpy",)), ("llvmlite (LLVM)", ("llvm
 NOT_FOR_AN_ENSEMBLE = ("plotly", "mesa", "hydra", "omegaconf", "tqdm", "matplotlib", "SALib", "kaleido")
 
 
-def rss_mib() -> float:
-    """Resident memory of this process now (Linux ``/proc/self/status``)."""
+def resident_mib() -> dict:
+    """Resident memory of this process now (Linux ``/proc/self/status``): ``total``, and its ``anonymous`` part
+    (the process's own) and ``file`` part (pages of mapped files, shared libraries mostly: shared with
+    every process that maps them, and dropped and re-read under memory pressure)."""
+    keys = {"VmRSS": "total", "RssAnon": "anonymous", "RssFile": "file"}
     with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS"))
+        return {keys[line.split(":")[0]]: int(line.split()[1]) / 1024 for line in status
+                if line.split(":")[0] in keys}
+
+
+def rss_mib() -> float:
+    return resident_mib()["total"]
 
 
 def _first_compile() -> None:
@@ -59,7 +67,8 @@ def main() -> None:
     rows = stages()
     loaded = sorted(name for name in NOT_FOR_AN_ENSEMBLE if name in sys.modules)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    print(json.dumps({"stages": rows, "peak_rss_mib": peak, "unneeded_loaded": loaded}))
+    print(json.dumps({"stages": rows, "peak_rss_mib": peak, "resident_mib": resident_mib(),
+                      "unneeded_loaded": loaded}))
 
 
 if __name__ == "__main__":

@@ -124,10 +124,13 @@ def table(results: dict) -> str:
                     f"{c['kernel_1_thread']:>11.0f}{c['ensemble_all_threads']:>13.0f}{c['kernel_vs_reference']:>11.0f}x"
                     f"{c['threads_scaling']:>6.2f}x{c['kernel_1_thread_actor_steps']:>22.3g}")
     rows += ["", "baseline ensembles (all threads)",
-             f"{'replicates':>12}{'wall s':>9}{'runs/s':>9}{'peak RSS MiB':>14}{'summary MiB':>13}{'peak - summary':>16}"]
+             f"{'replicates':>12}{'wall s':>9}{'runs/s':>9}{'peak RSS MiB':>14}{'summary MiB':>13}{'peak - summary':>16}"
+             f"{'after: files / own':>20}"]
     for m in results["memory"]:
+        after = m["resident_after_mib"]
         rows.append(f"{m['replicates']:>12,}{m['wall_s']:>9.1f}{m['replicates_per_s']:>9.0f}{m['peak_rss_mib']:>14.0f}"
-                    f"{m['summary_mib']:>13.1f}{m['peak_rss_mib'] - m['summary_mib']:>16.0f}")
+                    f"{m['summary_mib']:>13.1f}{m['peak_rss_mib'] - m['summary_mib']:>16.0f}"
+                    f"{after['file']:>11.0f} / {after['anonymous']:<6.0f}")
     s = results["sweep"]
     rows += ["", f"sweep: {s['points']} Sobol points x {s['replicates']} replicates in {s['wall_s']:.1f} s = "
              f"{s['points_per_s']:.1f} points/s ({s['replicates_per_s']:.0f} replicate-runs/s)"]
@@ -143,17 +146,20 @@ def memory_base_rows(base: dict) -> list[str]:
     rows = ["", "resident memory of a run before it holds any replicate (MiB)"]
     rows += [f"  {r['stage']:<40}{r['rss_mib']:>7.0f}  (+{r['added_mib']:.0f})" for r in base["stages"]]
     loaded = ", ".join(base["unneeded_loaded"]) or "none"
-    return rows + [f"  packages an ensemble does not use, loaded by then: {loaded}"]
+    parts = base["resident_mib"]
+    return rows + [f"  of which mapped files (shared libraries) {parts['file']:.0f}, the process's own "
+                   f"{parts['anonymous']:.0f}; packages an ensemble does not use, loaded by then: {loaded}"]
 
 
 def roofline_rows(r: dict) -> list[str]:
     w, b = r["work_per_actor_step"], r["bytes_per_actor_step"]
+    compute_ns, memory_ns = r["compute_s_per_actor_step"] * 1e9, r["memory_s_per_actor_step"] * 1e9
     calls = ", ".join(f"{w[name]:.2f} {name}" for name in ("cos", "log", "exp", "tanh", "sqrt"))
-    return ["", f"roofline (baseline, one thread), per actor-step: {calls}, {w['uniform']:.2f} uniform draws, "
-            f"{w['arithmetic']:.0f} arithmetic operations; {b['near']:.0f} bytes of parameters and workspace, "
-            f"{b['stats']:.0f} of statistics",
-            f"  compute {r['compute_s_per_actor_step'] * 1e9:.1f} ns, memory {r['memory_s_per_actor_step'] * 1e9:.1f} ns"
-            f" per actor-step: bound {r['actor_steps_per_s']:.3g} actor-steps/s ({r['bound']}); kernel "
+    return ["", "roofline (baseline, one thread; docs/performance.md)",
+            f"  work per actor-step: {calls}, {w['uniform']:.2f} uniform draws, {w['arithmetic']:.0f} arithmetic "
+            f"operations; {b['near']:.0f} bytes of parameters and workspace, {b['stats']:.0f} of statistics",
+            f"  compute {compute_ns:.1f} ns, memory {memory_ns:.1f} ns per actor-step: bound "
+            f"{r['actor_steps_per_s']:.3g} actor-steps/s ({r['bound']}); kernel "
             f"{r['kernel_actor_steps_per_s']:.3g} = {r['kernel_vs_roofline']:.0%} of it"]
 
 
