@@ -175,7 +175,8 @@ def start_rows(results: dict) -> list[str]:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a smoke run of about a minute")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run: fewer and shorter cases (the cold start still compiles the kernels)")
     parser.add_argument("--output", type=Path, default=HERE / "results.json")
     parser.add_argument("--plot", type=Path, default=HERE / "scaling.html")
     parser.add_argument("--png", type=Path, default=None, help="also export the plot as a PNG (needs kaleido)")
