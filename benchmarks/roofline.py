@@ -120,6 +120,7 @@ def bytes_per_actor_step(scenario) -> dict:
     """Bytes read and written per actor-step: parameters and workspace (L1-sized), weekly statistics (larger)."""
     from sim.engine.kernel import new_workspace
     from sim.engine.pack import compile_params
+    from sim.engine.runner import allocate_counts
 
     p = compile_params(scenario)
     workspace = new_workspace.py_func(p)  # the arrays the compiled kernel allocates, without compiling it
@@ -132,6 +133,7 @@ def bytes_per_actor_step(scenario) -> dict:
     stats_per_week = n_states * (2 + 2 + 2 * 2 * WORD) + n_members * 2 * 2 * WORD + 5 * 2 * WORD
     per_step = n_states * scenario.steps_per_week
     return {"params_bytes": params_bytes, "workspace_bytes": workspace_bytes,
+            "stats_bytes_per_thread": sum(a.nbytes for a in allocate_counts(p, 1)),
             "near": (params_bytes + 2 * workspace_bytes) / n_states,
             "stats": stats_per_week / per_step}
 
@@ -233,19 +235,15 @@ def bandwidth(size_bytes: int, min_seconds: float) -> float:
 
 def roofline(scenario, min_seconds: float = 0.6, replicates: int = 2) -> dict:
     """Work per actor-step, this machine's peak for it, and the bound in actor-steps per second (one thread)."""
-    from sim.engine.runner import allocate_counts
-    from sim.engine.pack import compile_params
-
     n_states = len(scenario.states)
     work = work_per_actor_step(scenario, replicates)
     traffic = bytes_per_actor_step(scenario)
     compute_s = compute_seconds_per_step(work, n_states, min_seconds / 3) / n_states
-    stats_bytes = sum(a.nbytes for a in allocate_counts(compile_params(scenario), 1))
     near_bw = bandwidth(int(traffic["near"] * n_states), min_seconds / 3)
-    stats_bw = bandwidth(stats_bytes, min_seconds / 3)
+    stats_bw = bandwidth(traffic["stats_bytes_per_thread"], min_seconds / 3)
     memory_s = traffic["near"] / near_bw + traffic["stats"] / stats_bw
     bound_s = max(compute_s, memory_s)
-    return {"work_per_actor_step": work, "bytes_per_actor_step": traffic, "stats_bytes_per_thread": stats_bytes,
+    return {"work_per_actor_step": work, "bytes_per_actor_step": traffic,
             "compute_s_per_actor_step": compute_s, "memory_s_per_actor_step": memory_s,
             "near_bandwidth_bytes_per_s": near_bw, "stats_bandwidth_bytes_per_s": stats_bw,
             "bound": "compute" if compute_s >= memory_s else "memory", "actor_steps_per_s": 1.0 / bound_s}
