@@ -32,13 +32,19 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def atomic_write_parquet(path: Path, frame, metadata: dict | None = None) -> None:
+def parquet_table(frame, metadata: dict | None = None):
+    """A pyarrow table of ``frame`` (no index) with ``metadata`` as JSON under the key ``escalation``."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
     table = pa.Table.from_pandas(frame, preserve_index=False)
     if metadata:
         table = table.replace_schema_metadata({**(table.schema.metadata or {}),
                                                b"escalation": json.dumps(metadata).encode()})
+    return table
+
+
+def atomic_write_parquet(path: Path, frame, metadata: dict | None = None) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
     sink = pa.BufferOutputStream()
-    pq.write_table(table, sink)
+    pq.write_table(parquet_table(frame, metadata), sink)
     atomic_write_bytes(path, sink.getvalue().to_pybytes())

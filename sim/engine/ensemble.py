@@ -120,8 +120,9 @@ def _summarise(p, ws, rep, out):
 
 
 @njit(**NO_REFCOUNT)
-def run_chunk(p, ws, marks, seed, first, count, hist_max, counts, out):
-    """Replicates ``first .. first + count - 1``: counts into one thread's slot, summaries into their rows.
+def run_chunk(p, ws, marks, seed, first, count, hist_max, counts, out, row0):
+    """Replicates ``first .. first + count - 1``: counts into one thread's slot, summaries into rows
+    ``row0 .. row0 + count - 1`` of ``out``.
 
     ``ws`` and ``marks`` (uint8, ``(2, rows, weeks, n_states)``) are this chunk's scratch.
     """
@@ -137,14 +138,15 @@ def run_chunk(p, ws, marks, seed, first, count, hist_max, counts, out):
             step_replicate(p, ws, t, key)
             if (t + 1) % per_week == 0:
                 _accumulate(p, ws, (t + 1) // per_week, marks, row, hist_max, counts)
-        _summarise(p, ws, rep, out)
+        _summarise(p, ws, row0 + done, out)
         if row == rows - 1 or done == count - 1:
             _tally(marks, row + 1, counts.level_hist, counts.rung_occ)
 
 
 @njit(cache=True, parallel=True)
 def run_replicates(p, seed, first, count, hist_max, counts, out):
-    """Run replicates ``first .. first + count - 1`` in chunks; their summaries go to the same rows of ``out``.
+    """Run replicates ``first .. first + count - 1`` in chunks; replicate ``first + i``'s summary goes to row ``i``
+    of ``out`` (a batch's buffer: memory does not grow with the number of replicates).
 
     Counts go to slot ``numba.get_thread_id()`` of each accumulator in ``counts`` (leading axis).
     """
@@ -159,4 +161,4 @@ def run_replicates(p, seed, first, count, hist_max, counts, out):
         mine = Counts(counts.level_hist[slot], counts.rung_occ[slot], counts.deployed_dist[slot],
                       counts.commit_fp[slot], counts.deployed_member[slot], counts.unit_hist[slot],
                       counts.unit_fp[slot])
-        run_chunk(p, new_workspace(p), marks, seed, start, size, hist_max, mine, out)
+        run_chunk(p, new_workspace(p), marks, seed, start, size, hist_max, mine, out, np.int64(c) * CHUNK)

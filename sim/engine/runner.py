@@ -23,19 +23,21 @@ HIST_HEADROOM = 1.25  # the level histogram reaches a quarter above the top rung
 
 
 class Batches(NamedTuple):
-    """Counts merged over thread slots, per-replicate summaries, and how the run went."""
+    """Counts merged over thread slots, and how the run went (summaries went to ``on_batch``)."""
 
     counts: Counts
-    summaries: Summaries
     hist_max: float
     wall_time: float
     threads: int
 
 
-def run_batches(p: Params, seed: int, replicates: int, *, threads: int | None = None, batch: int = DEFAULT_BATCH,
-                on_batch: Callable[[int], None] | None = None) -> Batches:
-    """Replicates ``0 .. replicates - 1`` of ``p`` in batches of ``batch``; ``on_batch(count)`` after each.
+def run_batches(p: Params, seed: int, replicates: int, on_batch: Callable[[Summaries, int, int], None], *,
+                threads: int | None = None, batch: int = DEFAULT_BATCH) -> Batches:
+    """Replicates ``0 .. replicates - 1`` of ``p`` in batches of ``batch``.
 
+    After each batch, ``on_batch(summaries, first, count)`` gets the summaries of replicates
+    ``first .. first + count - 1`` in rows ``0 .. count - 1`` of a buffer that the next batch
+    overwrites: keep, fold or write them there. Memory does not grow with ``replicates``.
     Arguments are assumed checked (``sim.results.ensemble.run_ensemble`` checks them).
     """
     old_threads = numba.get_num_threads()
@@ -45,21 +47,20 @@ def run_batches(p: Params, seed: int, replicates: int, *, threads: int | None = 
         slots = numba.get_num_threads()
         acc = allocate_counts(p, slots)
         hist_max = float(p.ladder[L_THRESHOLD, -1]) * HIST_HEADROOM
-        summaries = new_summaries(replicates, p.n_rungs)
+        summaries = new_summaries(min(batch, replicates), p.n_rungs)
         start = time.perf_counter()
         for first in range(0, replicates, batch):
             count = min(batch, replicates - first)
             # threads take chunks one at a time: one slowed by other work on the machine holds up no one
             with numba.parallel_chunksize(1):
                 run_replicates(p, int(seed), first, count, hist_max, acc, summaries)
-            if on_batch is not None:
-                on_batch(count)
+            on_batch(summaries, first, count)
         wall = time.perf_counter() - start
         used = numba.get_num_threads()
     finally:
         numba.set_num_threads(old_threads)
     merged = Counts(*(a.sum(axis=0) for a in acc))
-    return Batches(merged, summaries, hist_max, wall, used)
+    return Batches(merged, hist_max, wall, used)
 
 
 def allocate_counts(p: Params, slots: int) -> Counts:

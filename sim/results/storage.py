@@ -14,6 +14,7 @@ readers refuse it.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -99,6 +100,8 @@ def save_ensemble(result, directory, *, events: pd.DataFrame | None = None, over
             "rungs": list(result.scenario.rung_names)}
     for name, frame in result_tables(result).items():
         atomic_write_parquet(directory / f"{name}.parquet", frame, meta)
+    if result.summary is None:  # streamed by the ensemble into a file beside the run (same meta)
+        shutil.move(result.summary_file, directory / "summary.parquet")
     if events is not None:
         atomic_write_parquet(directory / "events.parquet", events, meta)
     atomic_write_text(directory / "manifest.json", json.dumps(manifest(result, **manifest_extra), indent=2))

@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import columns as col
 from .columns import QUANTILES
-from .stats import wilson_interval
+from .stats import median_of, wilson_interval
 
 
 def hist_quantiles(counts: np.ndarray, edges: np.ndarray, qs=QUANTILES) -> np.ndarray:
@@ -42,11 +42,6 @@ def level_quantiles(level_hist: np.ndarray, hist_max: float, qs=QUANTILES) -> np
     return hist_quantiles(level_hist, edges, qs)
 
 
-def _reached_by(first_weeks: np.ndarray, weeks: np.ndarray) -> np.ndarray:
-    """How many replicates reached a state by each week (first week -1 = never)."""
-    return np.searchsorted(np.sort(first_weeks[first_weeks >= 0]), weeks, side="right")
-
-
 def result_tables(result) -> dict[str, pd.DataFrame]:
     s, c, n_rep = result.scenario, result.counts, result.replicates
     weeks = np.arange(s.horizon + 1)
@@ -60,12 +55,12 @@ def result_tables(result) -> dict[str, pd.DataFrame]:
     for r in range(len(s.ladder)):
         rows[col.rung_share(r)] = occ[:, :, r].ravel()
     steps = pd.DataFrame(rows)
-    # weekly: crossing probabilities from the first-passage weeks of the summaries
-    summary = result.summary
+    # weekly: crossing probabilities from the first-passage weeks of the replicates
+    o = result.outcomes
     weekly = {"week": weeks}
     for r in range(len(s.ladder)):
-        weekly[col.crossed(r)] = _reached_by(summary[col.first_week(r)].to_numpy(), weeks) / n_rep
-    clashed = _reached_by(summary["clash_week"].to_numpy(), weeks)
+        weekly[col.crossed(r)] = o.reached_by(r) / n_rep
+    clashed = o.reached_by()
     lo, hi = wilson_interval(clashed, n_rep)
     weekly.update(p_clash=clashed / n_rep, p_clash_lo=lo, p_clash_hi=hi)
     dep_edges = np.arange(c.deployed_dist.shape[1] + 1, dtype=float)
@@ -91,25 +86,25 @@ def result_tables(result) -> dict[str, pd.DataFrame]:
         "commitment_mean": (c.commit_fp[:, members] / c.fixed_point / n_rep).ravel(),
         "deployed_share": (c.deployed_member[:, members] / n_rep).ravel(),
     })
-    return {"summary": summary, "steps": steps, "weekly": pd.DataFrame(weekly),
-            "deployed": deployed, "members": member_rows}
+    tables = {"steps": steps, "weekly": pd.DataFrame(weekly), "deployed": deployed, "members": member_rows}
+    return tables if result.summary is None else {"summary": result.summary, **tables}
 
 
 def headline(result) -> dict[str, float]:
     """The numbers a reader wants first, with 95% Wilson intervals for probabilities."""
-    s = result.summary
-    n = len(s)
-    clash = int(s["clash"].sum())
+    o = result.outcomes
+    n = o.replicates
+    clash = o.clashed
     lo, hi = wilson_interval(clash, n)
     return {
         "replicates": n,
         "p_clash": clash / n, "p_clash_lo": float(lo), "p_clash_hi": float(hi),
-        "p_clash_incident": float((s["clash_cause"] == "incident").mean()),
-        "p_clash_deliberate": float((s["clash_cause"] == "deliberate").mean()),
-        "median_max_rung": float(s["max_rung"].median()),
-        "median_deployed_peak": float(s["deployed_peak"].median()),
-        "median_deployed_final": float(s["deployed_final"].median()),
-        "mean_us_guarantee_final": float(s["us_guarantee_final"].mean()),
-        "p_deescalated": float(s["deescalated"].mean()),
-        "p_diverged": float(s["diverged"].mean()),
+        "p_clash_incident": o.share("incident"),
+        "p_clash_deliberate": o.share("deliberate"),
+        "median_max_rung": median_of(o.max_rung),
+        "median_deployed_peak": median_of(o.deployed_peak),
+        "median_deployed_final": median_of(o.deployed_final),
+        "mean_us_guarantee_final": o.mean_guarantee(),
+        "p_deescalated": o.deescalated / n,
+        "p_diverged": o.diverged / n,
     }
