@@ -84,7 +84,12 @@ class ScenarioPoints:
     def at(self, values: Mapping[str, Any]) -> Scenario:
         if not values:
             return self.base
-        raw = copy.deepcopy(self._raw)
+        # set_path writes in place: copy the top-level sections it will touch, not the whole scenario
+        # (build_scenario copies its input again; a full copy per point costs more than a short ensemble)
+        raw = dict(self._raw)
+        for section in {str(path).split(".")[0] for path in values}:
+            if section in raw:
+                raw[section] = copy.deepcopy(raw[section])
         for path, value in values.items():
             set_path(raw, path, _plain(value), source="override")
         return build_scenario(raw, source=self.base.source)
