@@ -94,6 +94,16 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def sweep_overhead(quick: bool) -> dict:
+    """``guarantee_vs_resolve`` end to end against one ensemble of its size, and the cost of a Hydra job."""
+    from benchmarks.sweep_overhead import lines, measure
+    log("sweep: guarantee_vs_resolve batched, as one-point jobs, and one ensemble of the same size ...")
+    result = measure(100 if quick else 1000)
+    for line in lines(result):
+        log(f"  {line}")
+    return result
+
+
 def run(quick: bool) -> dict:
     plan = QUICK if quick else FULL
     results = {"quick": quick, "started": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": machine(),
@@ -111,6 +121,7 @@ def run(quick: bool) -> dict:
     points, reps = plan["sweep"]
     log(f"sweep: {points} Sobol points x {reps} replicates ...")
     results["sweep"] = probe("sweep", str(points), str(reps))
+    results["sweep_overhead"] = sweep_overhead(quick)
     log("escalate: time to the first simulated week ...")
     runs = [first_step_seconds() for _ in range(plan["first_step_runs"])]
     results["first_step"] = {"runs_s": runs, "median_s": statistics.median(runs)}
