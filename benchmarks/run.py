@@ -98,7 +98,7 @@ def sweep_overhead(quick: bool) -> dict:
     """``guarantee_vs_resolve`` end to end against one ensemble of its size, and the cost of a Hydra job."""
     from benchmarks.sweep_overhead import lines, measure
     log("sweep: guarantee_vs_resolve batched, as one-point jobs, and one ensemble of the same size ...")
-    result = measure(100 if quick else 1000)
+    result = measure(100, repeats=1) if quick else measure(1000)
     for line in lines(result):
         log(f"  {line}")
     return result
