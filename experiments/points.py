@@ -95,6 +95,33 @@ class ScenarioPoints:
         return build_scenario(raw, source=self.base.source)
 
 
+_LOADED: dict[tuple, ScenarioPoints] = {}
+
+
+def scenario_points(ref: str, overrides: Mapping[str, Any] | None = None) -> ScenarioPoints:
+    """``ScenarioPoints(ref, overrides)``, loaded once per process while the scenario's file is unchanged.
+
+    The basic launcher runs every job of a sweep in one process: one-point jobs then
+    share one load of the scenario and each builds its point with ``at`` (a file read
+    and parse per job saved).
+    """
+    items = json.dumps(sorted((str(k), _canonical(v)) for k, v in (overrides or {}).items()), default=str)
+    key = (str(ref), items, _modified(ref))
+    if key not in _LOADED:
+        if len(_LOADED) >= 8:
+            _LOADED.clear()
+        _LOADED[key] = ScenarioPoints(ref, overrides)
+    return _LOADED[key]
+
+
+def _modified(ref: str) -> int | None:
+    from sim.scenario.load import resolve_path
+    try:
+        return resolve_path(ref).stat().st_mtime_ns
+    except (OSError, ScenarioError):
+        return None  # loading reports a missing file, naming it
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()

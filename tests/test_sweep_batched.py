@@ -1,10 +1,11 @@
 """A grid run as one-point Hydra jobs and as batched jobs gives the same rows, one per point with its own seed."""
 import json
+import os
 
 import pandas as pd
 import pytest
 
-from experiments.points import ScenarioPoints, point_seed
+from experiments.points import ScenarioPoints, point_seed, scenario_points
 from sim.results.sweep import PLAN_FILE, TABLE_FILE, comparable
 from sim.scenario.load import load_scenario
 
@@ -63,3 +64,17 @@ def test_points_of_a_batch_do_not_leak_into_each_other():
     assert first == load_scenario("baseline", {"horizon": 6, RESOLVE: 1.4, GUARANTEE: 0.1})
     assert points.at({RESOLVE: 0.6}) == load_scenario("baseline", {"horizon": 6, RESOLVE: 0.6})
     assert points.at({}) == points.base == load_scenario("baseline", {"horizon": 6})
+
+
+def test_jobs_in_one_process_share_a_scenario_load_until_its_file_changes(tmp_path):
+    path = tmp_path / "variant.yaml"
+    text = "extends: baseline\nname: variant\nset:\n  domestic.guarantee_base: {}\n"
+    path.write_text(text.format(0.7))
+    first = scenario_points(str(path), {"horizon": 6})
+    assert scenario_points(str(path), {"horizon": 6}) is first
+    assert scenario_points(str(path), {"horizon": 8}) is not first
+    path.write_text(text.format(0.3))
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    again = scenario_points(str(path), {"horizon": 6})
+    assert again is not first and again.base.domestic.guarantee_base == 0.3
+    assert again.at({RESOLVE: 1.1}) == load_scenario(str(path), {"horizon": 6, RESOLVE: 1.1})
