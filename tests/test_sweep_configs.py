@@ -87,3 +87,19 @@ def test_coalition_thresholds_sweeps_member_thresholds():
 def test_launchers_compose(launcher, target):
     cfg, _, _ = composed("experiment=guarantee_vs_resolve", f"hydra/launcher={launcher}")
     assert cfg.hydra.launcher._target_.endswith(target)
+
+
+def test_launcher_workers_follow_each_launcher_s_own_setting():
+    import os
+    from experiments.workers import launcher_workers
+    cores = os.cpu_count()
+    joblib = "hydra_plugins.hydra_joblib_launcher.joblib_launcher.JoblibLauncher"
+    assert launcher_workers(None) == 1
+    assert launcher_workers({"_target_": "hydra._internal.core_plugins.basic_launcher.BasicLauncher"}) == 1
+    assert launcher_workers({"_target_": joblib, "n_jobs": 5}) == 5
+    assert launcher_workers({"_target_": joblib, "n_jobs": -1}) == cores
+    assert launcher_workers({"_target_": joblib, "n_jobs": -cores - 5}) == 1  # joblib's "all but k" never below one
+    ray = "hydra_plugins.hydra_ray_launcher.ray_launcher.RayLauncher"
+    assert launcher_workers({"_target_": ray, "ray": {"init": {"num_cpus": 8}, "remote": {"num_cpus": 2}}}) == 4
+    slurm = "hydra_plugins.hydra_submitit_launcher.submitit_launcher.SlurmLauncher"
+    assert launcher_workers({"_target_": slurm, "array_parallelism": 64}) == 64
