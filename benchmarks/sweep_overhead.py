@@ -31,7 +31,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 GRID = ["+params.domestic.guarantee_base=0.0,0.25,0.5,0.75,1.0", "+params.leaders.putin.resolve=0.5,0.75,1.0,1.25,1.5"]
 POINTS = 25
-TARGET = 0.70  # batched sweep / ensemble, replicate runs per second
+TARGET = 0.70  # batched sweep / ensemble, replicate runs per second ...
+SHIPPED_REPLICATES = 1000  # ... at the experiment's own size (fewer replicates leave more to the fixed costs)
 
 
 def _run(args: list[str]) -> subprocess.CompletedProcess:
@@ -84,7 +85,7 @@ def measure(replicates: int = 1000, repeats: int = 3) -> dict:
     return {"replicates": replicates, "ensembles": ensembles, "batched": best, "batched_runs": batched,
             "one_point_jobs": one_point, "batched_vs_ensemble": ratio, "batched_vs_ensemble_runs": ratios,
             "one_point_vs_ensemble": one_point["replicate_runs_per_s"] / ensembles[-1]["replicate_runs_per_s"],
-            "target": TARGET, "met": ratio >= TARGET}
+            "target": TARGET, "met": ratio >= TARGET if replicates == SHIPPED_REPLICATES else None}
 
 
 def lines(result: dict) -> list[str]:
@@ -97,8 +98,9 @@ def lines(result: dict) -> list[str]:
                    f"{s['replicate_runs_per_s']:,.0f} runs/s = {ratio:.2f} x the ensemble; "
                    f"{s['overhead_per_job_s']:.3f} s per job beyond its points")
     runs = ", ".join(f"{r:.2f}" for r in result["batched_vs_ensemble_runs"])
+    verdict = {True: "met", False: "MISSED", None: f"not run: it holds at {SHIPPED_REPLICATES:,} replicates"}
     out.append(f"batched sweep / ensemble: median {result['batched_vs_ensemble']:.2f} of {runs} "
-               f"(target >= {result['target']:.2f}: {'met' if result['met'] else 'MISSED'})")
+               f"(target >= {result['target']:.2f}: {verdict[result['met']]})")
     return out
 
 
