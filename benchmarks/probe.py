@@ -45,6 +45,7 @@ def memory(replicates: int) -> dict:
     """Peak memory and wall time of one baseline ensemble of ``replicates``."""
     import sim
 
+    from benchmarks.memory_base import resident_mib
     from benchmarks.timing import MIB, peak_rss_mib
 
     scenario = sim.load_scenario("baseline")
@@ -55,6 +56,7 @@ def memory(replicates: int) -> dict:
     wall = time.perf_counter() - start
     return {"replicates": replicates, "wall_s": wall, "kernel_s": result.wall_time,
             "replicates_per_s": replicates / wall, "peak_rss_mib": peak_rss_mib(), "rss_before_mib": before,
+            "resident_after_mib": resident_mib(),
             "summary_mib": result.summary.memory_usage(deep=True).sum() / MIB, "threads": result.threads}
 
 

@@ -8,7 +8,6 @@ on which job, launcher or position in a batch evaluated it.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import hashlib
 import json
 import math
@@ -21,7 +20,9 @@ import pandas as pd
 from sim.checks import MAX_DIVERGED_SHARE
 from sim.results.stats import wilson_interval
 from sim.scenario.spec import Scenario
-from sim.scenario.load import ScenarioError, build_scenario, load_scenario, set_path
+from sim.scenario.errors import ScenarioError
+from sim.scenario.build import build_scenario, scenario_raw
+from sim.scenario.load import load_scenario, set_path
 
 Z95 = 1.959963984540054
 SEED_POLICIES = ("per_point", "common")
@@ -49,17 +50,6 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_canonical(v) for v in value]
     return value
-
-
-def scenario_raw(scenario: Scenario) -> dict:
-    """A validated scenario as the raw mapping :func:`~sim.scenario.load.build_scenario` accepts."""
-    def raw(value):
-        if dataclasses.is_dataclass(value):
-            return {f.name: raw(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "source"}
-        if isinstance(value, (list, tuple)):
-            return [raw(v) for v in value]
-        return value
-    return raw(scenario)
 
 
 class ScenarioPoints:

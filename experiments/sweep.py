@@ -36,7 +36,8 @@ def run_job(cfg: DictConfig, out_dir: Path, *, job: int = 0, scenario: str, over
     """Evaluate this job's points into ``out_dir``; returns what ``job.json`` records."""
     from sim import ScenarioError
     from experiments.design import DesignError, design_from_config, part_of, sample
-    from experiments.points import ScenarioPoints, error_text, evaluate_points, scenario_points, scenario_raw
+    from experiments.points import ScenarioPoints, error_text, evaluate_points, scenario_points
+    from sim.scenario.build import scenario_raw
     from sim.results.sweep import clear_job, finished_job, write_job
 
     started = time.perf_counter()

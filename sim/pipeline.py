@@ -8,7 +8,8 @@ from pathlib import Path
 
 from . import checks
 from sim.results.ensemble import run_ensemble
-from sim.results.tables import atomic_write_text, check_writable, mark_complete, save_ensemble
+from sim.files import atomic_write_text
+from sim.results.storage import check_writable, mark_complete, save_ensemble
 from sim.scenario.spec import Scenario, check_scenario
 
 
@@ -34,7 +35,8 @@ def run_to_directory(scenario: Scenario, replicates: int, seed: int, out_dir, *,
     checks.integer("replicates", replicates, 1)
     checks.seed(seed)
     checks.seed(narrative_replicate, "narrative_replicate")
-    checks.threads(threads)
+    from sim.engine.runner import check_threads
+    check_threads(threads)
     for key, value in (("progress", progress), ("report", report), ("overwrite", overwrite)):
         checks.flag(key, value)
     checks.number("max_diverged_share", max_diverged_share, 0.0, 1.0)

@@ -9,7 +9,7 @@ import pytest
 
 from experiments.report import main as report_main
 from sim.report.run import build_comparison, build_report, read_run, run_figures, write_report
-from sim.results.tables import load_run
+from sim.results.storage import load_run
 
 CHROMIUM = Path("/usr/bin/chromium")
 

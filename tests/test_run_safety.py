@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 import sim
-import sim.results.tables
+import sim.files
 from sim.results.ensemble import DivergenceError
 from sim.pipeline import run_to_directory
 from sim.scenario.plausible import ScenarioWarning
-from sim.results.tables import COMPLETE_FILE, RunExistsError, read_complete
+from sim.results.storage import COMPLETE_FILE, RunExistsError, read_complete
 
 from tests.cli import escalate
 
@@ -52,8 +52,8 @@ def test_overwrite_replaces_every_file_of_the_old_run(tmp_path, small):
 
 def test_complete_marker_is_written_last(tmp_path, small, monkeypatch):
     order = []
-    write = sim.results.tables.atomic_write_bytes
-    monkeypatch.setattr(sim.results.tables, "atomic_write_bytes", lambda path, data: (order.append(Path(path).name),
+    write = sim.files.atomic_write_bytes
+    monkeypatch.setattr(sim.files, "atomic_write_bytes", lambda path, data: (order.append(Path(path).name),
                                                                               write(path, data)))
     out = run_to_directory(small, 20, 1, tmp_path / "run")
     assert order[-1] == COMPLETE_FILE and order.count(COMPLETE_FILE) == 1

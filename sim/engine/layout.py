@@ -17,7 +17,7 @@ dependencies stay numpy and numba.
 """
 from collections import namedtuple
 
-# Event target codes (kernel switch); see EVENT_TARGETS in sim.scenario.load.
+# Event target codes (kernel switch); see EVENT_TARGETS in sim.scenario.references.
 T_LEVEL, T_GRIEVANCE, T_COMMITMENT, T_DEPLOY_THRESHOLD = 0, 1, 2, 3
 T_RESOLVE, T_CAPITAL, T_SUPPORT, T_GUARANTEE, T_GUARANTEE_BASE = 4, 5, 6, 7, 8
 T_PLEDGED, T_CEASEFIRE = 9, 10

@@ -8,10 +8,12 @@ of threads and any batch size.
 from __future__ import annotations
 
 import time
-from typing import Callable, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 import numba
 import numpy as np
+
+from sim import checks
 
 from .ensemble import LEVEL_BINS, UNIT_BINS, run_replicates
 from .layout import L_THRESHOLD, Counts, Params, Summaries
@@ -86,3 +88,19 @@ def new_summaries(n: int, n_rungs: int) -> Summaries:
         guarantee_final=np.zeros(n), capital_final=np.zeros(n), diverged=np.zeros(n, np.bool_),
         diverged_week=small(), deescalated=np.zeros(n, np.bool_), ceasefire_week=small(),
     )
+
+
+def max_threads() -> int:
+    """Numba's thread limit (``NUMBA_NUM_THREADS``, by default the number of cores)."""
+    return int(numba.config.NUMBA_NUM_THREADS)
+
+
+def check_threads(value: Any, key: str = "threads") -> int | None:
+    """None (all of Numba's threads) or an integer in [1, :func:`max_threads`]."""
+    if value is None:
+        return None
+    limit = max_threads()
+    if not checks.is_int(value) or not 1 <= value <= limit:
+        raise checks.InputError(key, value, f"null (all cores) or an integer in [1, {limit}] "
+                                     f"(Numba's thread limit NUMBA_NUM_THREADS on this machine)")
+    return int(value)

@@ -14,7 +14,8 @@ from typing import Sequence
 
 from . import views
 from .answer import interval, percent, run_answer
-from sim.results.tables import COMPLETE_FILE, atomic_write_text, load_run, read_complete
+from sim.results.storage import COMPLETE_FILE, load_run, read_complete
+from sim.files import atomic_write_text
 from sim.report.views.page import FigureEntry, cards, config_block, meta_list, page, table
 
 REQUIRED_TABLES = ("steps", "weekly", "deployed", "members", "events")

@@ -10,7 +10,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from .answer import effect_table, percent, points, sweep_answer, value_text
-from sim.results.tables import atomic_write_text
+from sim.files import atomic_write_text
 from sim.results.sweep import REPORT_FILE, TABLE_FILE, read_plan, swept_params
 from .views import sweep as sv
 from sim.report.views.page import FigureEntry, meta_list, page, table
@@ -71,8 +71,8 @@ def _value_at(raw: Any, dotted: str) -> Any:
 
 def scenario_baselines(plan: dict, frame: pd.DataFrame, params: Sequence[str]) -> dict[str, dict]:
     """Per scenario name: its own values of the swept paths and its horizon (what the figures mark as baseline)."""
-    from experiments.points import scenario_raw
     from sim.scenario.load import load_scenario
+    from sim.scenario.build import scenario_raw
     refs = [job.get("scenario") for job in plan.get("jobs") or []] or list(frame["scenario"].dropna().astype(str))
     out: dict[str, dict] = {}
     for ref in dict.fromkeys(r for r in refs if r):

@@ -10,8 +10,10 @@ from sim import checks
 from sim.engine.ensemble import FIXED_POINT
 from sim.engine.layout import CLASH_CAUSES, Summaries
 from sim.engine.pack import compile_params
-from sim.engine.runner import DEFAULT_BATCH, run_batches
+from sim.engine.runner import DEFAULT_BATCH, check_threads, run_batches
 from sim.scenario.spec import Scenario, check_scenario
+
+from . import columns as col
 
 
 class DivergenceError(RuntimeError):
@@ -56,7 +58,7 @@ class EnsembleResult:
         return headline(self)
 
     def save(self, directory, *, overwrite: bool = False, **manifest_extra) -> None:
-        from .tables import save_ensemble
+        from .storage import save_ensemble
         save_ensemble(self, directory, overwrite=overwrite, **manifest_extra)
 
     def check_divergence(self, max_share: float = checks.MAX_DIVERGED_SHARE) -> None:
@@ -88,7 +90,7 @@ def run_ensemble(scenario: Scenario, replicates: int, seed: int, *, threads: int
     check_scenario(scenario)
     checks.integer("replicates", replicates, 1)
     checks.seed(seed)
-    threads = checks.threads(threads)
+    threads = check_threads(threads)
     checks.integer("batch", batch, 1)
     checks.flag("progress", progress)
     p = compile_params(scenario)
@@ -117,7 +119,7 @@ def _frame(out: Summaries, scenario: Scenario) -> pd.DataFrame:
     columns = {
         "replicate": np.arange(n, dtype=np.int64),
         "max_rung": out.max_rung,
-        f"max_rung_{scenario.roles.adversary}": out.max_rung_adversary,
+        col.max_rung_of(scenario.roles.adversary): out.max_rung_adversary,
         "clash": out.clash_week >= 0,
         "clash_week": out.clash_week,
         "clash_cause": pd.Categorical.from_codes(out.clash_cause, categories=list(CLASH_CAUSES)),
@@ -131,6 +133,6 @@ def _frame(out: Summaries, scenario: Scenario) -> pd.DataFrame:
         "diverged_week": out.diverged_week,
     }
     for r in range(out.first_week.shape[0]):
-        columns[f"first_week_rung_{r}"] = out.first_week[r]
+        columns[col.first_week(r)] = out.first_week[r]
     # the columns already have their final dtypes: no copy of a possibly very long table
     return pd.DataFrame(columns, copy=False)
