@@ -20,10 +20,8 @@ from experiments.messages import one_line_warnings
 from experiments.naming import register as _register_run_name
 from experiments.plan import PlanError, check_plan, check_settings, container, flatten, horizon_override, settings_of
 from experiments.searchpath import scenario_on_searchpath
-from experiments.workers import register as _register_parts
 
 _register_run_name()  # before Hydra composes hydra.run.dir
-_register_parts()  # before Hydra expands an experiment's design.part: range(0,${design.parts})
 
 log = logging.getLogger("escalate")
 

@@ -6,9 +6,6 @@ from hydra import compose, initialize_config_dir
 
 from experiments.plan import check_plan, job_settings, plan_jobs
 from experiments.design import design_from_config, sample
-from experiments.workers import register
-
-register()  # escalate registers it before Hydra composes; the shipped designs size their parts with it
 
 CONFIGS = Path(__file__).resolve().parent.parent / "configs"
 EXPERIMENTS = sorted(p.stem for p in (CONFIGS / "experiment").glob("*.yaml"))
