@@ -79,6 +79,16 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def sweep_overhead(quick: bool) -> dict:
+    """``guarantee_vs_resolve`` end to end against one ensemble of its size, and the cost of a Hydra job."""
+    from benchmarks.sweep_overhead import lines, measure
+    log("sweep: guarantee_vs_resolve batched, as one-point jobs, and one ensemble of the same size ...")
+    result = measure(100, repeats=1) if quick else measure(1000)
+    for line in lines(result):
+        log(f"  {line}")
+    return result
+
+
 def run(quick: bool) -> dict:
     plan = QUICK if quick else FULL
     results = {"quick": quick, "started": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": machine(),
@@ -106,6 +116,7 @@ def run(quick: bool) -> dict:
     points, reps = plan["sweep"]
     log(f"sweep: {points} Sobol points x {reps} replicates ...")
     results["sweep"] = probe("sweep", str(points), str(reps))
+    results["sweep_overhead"] = sweep_overhead(quick)
     results["load_average_end"] = os.getloadavg()
     results["targets"] = check_targets(results)
     return results

@@ -102,7 +102,7 @@ def test_plan_lists_the_jobs_hydra_launches(name, multirun):
 def test_shipped_experiments_plan_the_jobs_hydra_launches(name, multirun):
     swept = OmegaConf.load(CONFIGS / "experiment" / f"{name}.yaml").hydra.sweeper.params
     planned, launched = multirun(f"experiment={name}", *(() if "scenario" in swept else ("scenario=tiny",)))
-    assert planned == launched and len(launched) >= 2
+    assert planned == launched and len(launched) >= 1  # a batched design: one job per launcher worker
 
 
 def test_a_key_given_again_keeps_its_place_and_takes_the_last_values():
