@@ -9,8 +9,9 @@ MILLION_SECONDS = 60.0        # 10**6 replicate-runs of the 52-week baseline
 COLD_START_SECONDS = 15.0     # escalate in a fresh environment (empty caches): start to first simulated step
 WARM_START_SECONDS = 2.0      # escalate, kernels in the cache: start to first simulated step
 SWEEP_SHARE = 0.70            # a shipped sweep's replicate-runs per second / one ensemble of the same total size
-# where a run's results hold that share: results[SWEEP_RESULT][SWEEP_SHARE_KEY] (absent: "not run")
-SWEEP_RESULT, SWEEP_SHARE_KEY = "sweep_vs_ensemble", "share"
+# where a run's results hold that share (benchmarks.sweep_overhead); absent, or measured at other than the
+# experiment's own replicates a point (--quick): "not run"
+SWEEP_RESULT, SWEEP_SHARE_KEY = "sweep_overhead", "batched_vs_ensemble"
 
 
 def check_targets(results: dict) -> list[dict]:
@@ -28,7 +29,8 @@ def check_targets(results: dict) -> list[dict]:
                      COLD_START_SECONDS, "{:.1f}"))
     rows.append(_row("escalate, warm cache: first simulated step (s)", start["warm_s"], "<", WARM_START_SECONDS,
                      "{:.2f}"))
-    share = results.get(SWEEP_RESULT, {}).get(SWEEP_SHARE_KEY)
+    sweep = results.get(SWEEP_RESULT, {})
+    share = sweep.get(SWEEP_SHARE_KEY) if sweep.get("met") is not None else None
     name = "sweep / one ensemble of the same size, replicate-runs/s"
     rows.append(_not_run(name, f">= {SWEEP_SHARE:.0%}") if share is None
                 else _row(name, share, ">=", SWEEP_SHARE, "{:.0%}"))
