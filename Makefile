@@ -21,7 +21,9 @@ demo: $(STAMP)
 	$(BIN)/escalate scenario=baseline replicates=$(REPLICATES) overwrite=true hydra.run.dir=results/demo/baseline
 	@echo "Open results/demo/baseline/report.html in a browser."
 
+# lint-imports checks the one-way dependencies between layers ([tool.importlinter] in pyproject.toml)
 test: $(STAMP) browser
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 # Debian's Chromium renders static figures (kaleido) and runs the browser test (Playwright);

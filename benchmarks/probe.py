@@ -42,20 +42,29 @@ def case(name: str, seconds: float) -> dict:
 
 
 def memory(replicates: int) -> dict:
-    """Peak memory and wall time of one baseline ensemble of ``replicates``."""
+    """Peak memory and wall time of one baseline ensemble of ``replicates``, its summaries streamed to a
+    Parquet file batch by batch as ``escalate`` does (``summary_mib``: that file's size)."""
+    import tempfile
+    from pathlib import Path
+
     import sim
 
+    from benchmarks.memory_base import resident_mib
     from benchmarks.timing import MIB, peak_rss_mib
 
     scenario = sim.load_scenario("baseline")
-    sim.run_ensemble(scenario, 64, SEED)
-    before = peak_rss_mib()
-    start = time.perf_counter()
-    result = sim.run_ensemble(scenario, replicates, SEED)
-    wall = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as folder:
+        summary = Path(folder) / "summary.parquet"
+        sim.run_ensemble(scenario, 64, SEED, summary_file=summary)
+        before = peak_rss_mib()
+        start = time.perf_counter()
+        result = sim.run_ensemble(scenario, replicates, SEED, summary_file=summary)
+        result.tables(), result.headline()
+        wall = time.perf_counter() - start
+        size = summary.stat().st_size / MIB
     return {"replicates": replicates, "wall_s": wall, "kernel_s": result.wall_time,
             "replicates_per_s": replicates / wall, "peak_rss_mib": peak_rss_mib(), "rss_before_mib": before,
-            "summary_mib": result.summary.memory_usage(deep=True).sum() / MIB, "threads": result.threads}
+            "resident_after_mib": resident_mib(), "summary_mib": size, "threads": result.threads}
 
 
 def compile_time() -> dict:

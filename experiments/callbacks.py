@@ -21,7 +21,6 @@ from sim.checks import InputError
 from experiments.plan import PlanError, check_launcher, check_plan, check_settings, container, job_settings, plan_jobs
 
 log = logging.getLogger("escalate")
-BASIC_LAUNCHER_LOG = "hydra._internal.core_plugins.basic_launcher"
 
 
 class SweepCallback(Callback):
@@ -63,7 +62,8 @@ class SweepCallback(Callback):
         if jobs is not None and config.get("progress") and basic:
             from tqdm.auto import tqdm
             # Hydra's "#N : overrides" line repeats the job's own result line: left out while the bar runs.
-            logging.getLogger(BASIC_LAUNCHER_LOG).setLevel(logging.WARNING)
+            # The launcher logs under its module's name, the module of its ``_target_``.
+            logging.getLogger(config.hydra.launcher._target_.rpartition(".")[0]).setLevel(logging.WARNING)
             self._bar = tqdm(total=len(jobs), desc="sweep jobs", unit="job", dynamic_ncols=True)
 
     def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:

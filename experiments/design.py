@@ -29,7 +29,6 @@ from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from sim import checks
 
@@ -107,6 +106,8 @@ def sample(design: Design, seed: int) -> pd.DataFrame:
     d = len(design.params)
     low = np.array([lo for _, lo, _ in design.params])
     high = np.array([hi for _, _, hi in design.params])
+    if design.kind != "grid":
+        from scipy.stats import qmc  # seconds to import: only the sampled kinds need it, not a grid or a plan check
     if design.kind == "grid":
         axes = [np.linspace(lo, hi, design.n) for lo, hi in zip(low, high)]
         unit = None

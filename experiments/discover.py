@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{prog} --density: expected a number in (0, 1], got {args.density}", file=sys.stderr)
         return 2
     import pandas as pd
-    from sim.results.tables import atomic_write_text
+    from sim.files import atomic_write_text
     from sim.report.views.page import FigureEntry, meta_list, page
     from experiments.discovery import limits_figure, prim, sweep_outcome, trajectory_figure
     try:

@@ -1,11 +1,14 @@
 """What a multirun will do, known before any job starts: its jobs, their scenarios and parameter paths.
 
 Hydra's basic sweeper turns ``hydra.sweeper.params`` and the command line into one
-list of overrides per job; :func:`plan_jobs` repeats that expansion so that every
-swept path can be checked against its scenario while nothing has run yet.
+list of overrides per job; :func:`expand_overrides` repeats that expansion through
+Hydra's public override parser so that every swept path can be checked against its
+scenario while nothing has run yet (``tests/test_plan_expansion.py`` holds it to
+what Hydra launches).
 """
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
@@ -15,7 +18,6 @@ from sim.scenario.spec import MAX_HORIZON
 
 from experiments.searchpath import scenario_on_searchpath
 
-BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
 SEED_POLICIES = ("per_point", "common")
 OUTPUTS = ("full", "tables", "summary")
 
@@ -67,7 +69,8 @@ def check_settings(cfg: DictConfig) -> None:
     for key in ("horizon", "steps"):  # weeks; steps is the older name
         if cfg.get(key) is not None:
             checks.integer(key, cfg.get(key), 1, MAX_HORIZON)
-    checks.threads(cfg.get("threads"))
+    from sim.engine.runner import check_threads
+    check_threads(cfg.get("threads"))
     checks.seed(cfg.get("narrative_replicate", 0), "narrative_replicate")
     for key in ("progress", "resume", "overwrite"):
         checks.flag(key, cfg.get(key, False))
@@ -97,33 +100,62 @@ def check_launcher(launcher: Any, prefix: str = "hydra.launcher") -> None:
 
 def plan_jobs(config: DictConfig) -> list[list[str]] | None:
     """Each job's overrides, in Hydra's job order; None under a sweeper other than the basic one."""
-    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
     from hydra.core.global_hydra import GlobalHydra
-    from hydra.core.override_parser.overrides_parser import OverridesParser
 
     sweeper = config.hydra.sweeper
-    if sweeper.get("_target_") != BASIC_SWEEPER:
+    if sweeper.get("_target_") != basic_sweeper_target():
         return None
     arguments = [f"{k}={v}" for k, v in (sweeper.get("params") or {}).items()]
     arguments += list(config.hydra.overrides.task)
-    parser = OverridesParser.create(config_loader=GlobalHydra.instance().config_loader())
-    batches = BasicSweeper.split_arguments(parser.parse_overrides(arguments), None)
-    return [list(job) for job in batches[0]] if batches else [[]]
+    return expand_overrides(arguments, GlobalHydra.instance().config_loader())
+
+
+def basic_sweeper_target() -> str:
+    """The ``_target_`` of Hydra's basic sweeper, as Hydra registers it for ``hydra/sweeper=basic``."""
+    from hydra.core.config_store import ConfigStore
+    return ConfigStore.instance().load("hydra/sweeper/basic.yaml").node["_target_"]
+
+
+def expand_overrides(arguments: list[str], config_loader: Any = None) -> list[list[str]]:
+    """The basic sweeper's jobs: the product of every key's values, in the order the keys first appear.
+
+    A key given again (the command line after ``hydra.sweeper.params``) replaces its
+    values but keeps its place, as Hydra does; jobs are numbered across batches,
+    so ``max_batch_size`` changes nothing here. ``glob()`` needs ``config_loader``
+    to list a config group's options.
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    axes: dict[str, list[str]] = {}
+    for override in OverridesParser.create(config_loader=config_loader).parse_overrides(arguments):
+        key, text = override.get_key_element(), override.input_line.split("=", 1)[-1]
+        if "shuffle(" in text:  # Hydra draws a new order at each reading: the plan would not match the jobs
+            raise PlanError(f"{key}={text}: shuffle() orders the values anew each time the sweep is read, so a "
+                            "job's number would not say what it ran; list the values in the order wanted")
+        if not override.is_sweep_override():
+            axes[key] = [f"{key}={override.get_value_element_as_str()}"]
+        elif not override.is_discrete_sweep():
+            raise PlanError(f"{key}={text}: the basic sweeper takes a list of values (a,b,c, choice(), range() "
+                            "or glob()), not a continuous interval")
+        else:
+            axes[key] = [f"{key}={value}" for value in override.sweep_string_iterator()]
+    return [list(job) for job in itertools.product(*axes.values())]
 
 
 def job_settings(config: DictConfig, overrides: list[str]) -> dict:
     """Scenario, parameter overrides and design of one job, from the sweep's config and the job's overrides.
 
-    Overrides are applied directly (composing every job's config is slow); a job
-    that picks another experiment or config group is composed as its launcher will.
+    Overrides are applied directly (composing a job's config takes a third of a
+    second with the shipped scenarios); a job that deletes a key or picks another
+    experiment or config group is composed as its launcher will.
     """
     from hydra.core.global_hydra import GlobalHydra
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
-    parsed = [o for o in OverridesParser.create().parse_overrides(overrides) if not o.is_delete()]
+    parsed = OverridesParser.create().parse_overrides(overrides)
     choices = config.hydra.runtime.choices
-    if any(("/" in o.key_or_group or o.key_or_group == "experiment")
-           and str(o.value()) != str(choices.get(o.key_or_group)) for o in parsed):
+    if any(o.is_delete() or (("/" in o.key_or_group or o.key_or_group == "experiment")
+                             and str(o.value()) != str(choices.get(o.key_or_group))) for o in parsed):
         job = GlobalHydra.instance().config_loader().load_sweep_config(config, list(overrides))
         return settings_of(job)
     settings = settings_of(config)

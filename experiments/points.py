@@ -8,7 +8,6 @@ on which job, launcher or position in a batch evaluated it.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import hashlib
 import json
 import math
@@ -21,7 +20,9 @@ import pandas as pd
 from sim.checks import MAX_DIVERGED_SHARE
 from sim.results.stats import wilson_interval
 from sim.scenario.spec import Scenario
-from sim.scenario.load import ScenarioError, build_scenario, load_scenario, set_path
+from sim.scenario.errors import ScenarioError
+from sim.scenario.build import build_scenario, scenario_raw
+from sim.scenario.load import load_scenario, set_path
 
 Z95 = 1.959963984540054
 SEED_POLICIES = ("per_point", "common")
@@ -51,17 +52,6 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def scenario_raw(scenario: Scenario) -> dict:
-    """A validated scenario as the raw mapping :func:`~sim.scenario.load.build_scenario` accepts."""
-    def raw(value):
-        if dataclasses.is_dataclass(value):
-            return {f.name: raw(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "source"}
-        if isinstance(value, (list, tuple)):
-            return [raw(v) for v in value]
-        return value
-    return raw(scenario)
-
-
 class ScenarioPoints:
     """A scenario loaded once and rebuilt at parameter points without re-reading its files.
 
@@ -84,10 +74,42 @@ class ScenarioPoints:
     def at(self, values: Mapping[str, Any]) -> Scenario:
         if not values:
             return self.base
-        raw = copy.deepcopy(self._raw)
+        # set_path writes in place: copy the top-level sections it will touch, not the whole scenario
+        # (build_scenario copies its input again; a full copy per point costs more than a short ensemble)
+        raw = dict(self._raw)
+        for section in {str(path).split(".")[0] for path in values}:
+            if section in raw:
+                raw[section] = copy.deepcopy(raw[section])
         for path, value in values.items():
             set_path(raw, path, _plain(value), source="override")
         return build_scenario(raw, source=self.base.source)
+
+
+_LOADED: dict[tuple, ScenarioPoints] = {}
+
+
+def scenario_points(ref: str, overrides: Mapping[str, Any] | None = None) -> ScenarioPoints:
+    """``ScenarioPoints(ref, overrides)``, loaded once per process while the scenario's file is unchanged.
+
+    The basic launcher runs every job of a sweep in one process: one-point jobs then
+    share one load of the scenario and each builds its point with ``at`` (a file read
+    and parse per job saved).
+    """
+    items = json.dumps(sorted((str(k), _canonical(v)) for k, v in (overrides or {}).items()), default=str)
+    key = (str(ref), items, _modified(ref))
+    if key not in _LOADED:
+        if len(_LOADED) >= 8:
+            _LOADED.clear()
+        _LOADED[key] = ScenarioPoints(ref, overrides)
+    return _LOADED[key]
+
+
+def _modified(ref: str) -> int | None:
+    from sim.scenario.load import resolve_path
+    try:
+        return resolve_path(ref).stat().st_mtime_ns
+    except (OSError, ScenarioError):
+        return None  # loading reports a missing file, naming it
 
 
 def _plain(value: Any) -> Any:

@@ -2,7 +2,7 @@
 
     escalate scenario=russia_resolute replicates=10000 seed=7
     escalate +params.leaders.putin.resolve=1.2 horizon=26
-    escalate -m experiment=guarantee_vs_resolve          (a sweep: docs/sweeps.md)
+    escalate -m experiment=guarantee_vs_resolve          (a sweep: docs/how-to-sweep.md)
 """
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ def _hydra_files(out_dir: Path) -> dict[str, str]:
 
 def _restore_hydra_files(out_dir: Path) -> None:
     """Hydra rewrote ``.hydra/`` before a refused run started: put back the finished run's files."""
-    from sim.results.tables import atomic_write_text, read_complete
+    from sim.files import atomic_write_text
+    from sim.results.storage import read_complete
     for name, text in ((read_complete(out_dir) or {}).get("hydra_files") or {}).items():
         atomic_write_text(out_dir / name, text)
 
@@ -82,7 +83,7 @@ def run(cfg: DictConfig, out_dir: Path) -> Path:
     from sim.results.ensemble import DivergenceError
     from sim.scenario.identity import override_items, run_label
     from sim.pipeline import run_to_directory
-    from sim.results.tables import check_writable
+    from sim.results.storage import check_writable
 
     overrides = flatten(container(cfg.params) or {})
     overrides.update(horizon_override(cfg))

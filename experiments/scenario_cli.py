@@ -37,20 +37,20 @@ def cmd_validate(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from sim.scenario.authoring import show
+    from experiments.authoring import show
     print(show(_load(args.scenario)))
     return 0
 
 
 def cmd_diff(args) -> int:
-    from sim.scenario.authoring import diff_table
+    from experiments.authoring import diff_table
     print(diff_table(_load(args.a, args.set_a), _load(args.b, args.set_b)))
     return 0
 
 
 def cmd_new(args) -> int:
-    from sim.scenario.authoring import scaffold
-    from sim.results.tables import atomic_write_text
+    from experiments.authoring import scaffold
+    from sim.files import atomic_write_text
     from sim.scenario.load import SCENARIO_DIR, resolve_path
 
     out = Path(args.out) if args.out else Path(f"{args.name}.yaml")
@@ -69,7 +69,7 @@ def cmd_new(args) -> int:
 
 
 def cmd_sources(args) -> int:
-    from sim.scenario.authoring import table
+    from experiments.authoring import table
     from sim.scenario.sources import assumption_summary, number_sources
 
     _load(args.scenario)  # a scenario that does not validate has no meaningful sources

@@ -164,7 +164,7 @@ def job_designs(sweep_dir) -> list[dict]:
 
 def finish_sweep(sweep_dir, *, report: bool = True) -> dict:
     """Aggregate a sweep, add ``sensitivity.parquet`` for a Saltelli or Morris design, then write the report."""
-    from sim.results.tables import atomic_write_parquet
+    from sim.files import atomic_write_parquet
     from sim.results.sweep import TABLE_FILE, aggregate
     from sim.report.sweep import write_sweep_report
 

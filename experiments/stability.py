@@ -21,7 +21,7 @@ SEARCH = 1e3  # a coefficient is moved at most this many times its magnitude (or
 
 def reaction_system(scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """``K``, ``A`` (diagonal), ``g`` and the state ids of a validated scenario, in its state order."""
-    from sim.scenario.authoring import reaction_core
+    from experiments.authoring import reaction_core
     core = reaction_core(scenario)  # includes the adversary's deterrence and SCO terms at week 0
     return core.K, core.A, core.g, list(scenario.actor_ids)
 

@@ -36,7 +36,8 @@ def run_job(cfg: DictConfig, out_dir: Path, *, job: int = 0, scenario: str, over
     """Evaluate this job's points into ``out_dir``; returns what ``job.json`` records."""
     from sim import ScenarioError
     from experiments.design import DesignError, design_from_config, part_of, sample
-    from experiments.points import ScenarioPoints, error_text, evaluate_points, scenario_raw
+    from experiments.points import ScenarioPoints, error_text, evaluate_points, scenario_points
+    from sim.scenario.build import scenario_raw
     from sim.results.sweep import clear_job, finished_job, write_job
 
     started = time.perf_counter()
@@ -47,7 +48,8 @@ def run_job(cfg: DictConfig, out_dir: Path, *, job: int = 0, scenario: str, over
     try:
         check_settings(cfg)
         design = design_from_config(spec)
-        points = ScenarioPoints(scenario, {**params, **horizon_override(cfg)})
+        # the scenario as loaded for earlier jobs in this process, at this job's overrides
+        points = ScenarioPoints(scenario_points(scenario).at({**params, **horizon_override(cfg)}))
     except (ScenarioError, DesignError, ValueError) as err:
         clear_job(out_dir)
         info.update(status="failed", error=error_text(err), wall_time_s=time.perf_counter() - started)

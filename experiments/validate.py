@@ -28,7 +28,7 @@ def _error(prog: str, message: str) -> int:
 
 def run_scenario(run_dir: Path):
     """The validated scenario stored with a run (``scenario.json``)."""
-    from sim.scenario.load import build_scenario
+    from sim.scenario.build import build_scenario
     stored = json.loads((Path(run_dir) / "scenario.json").read_text())
     stored.pop("source", None)  # where it was loaded from: not a scenario key
     return build_scenario(stored, source=str(run_dir))

@@ -18,7 +18,7 @@ import importlib
 
 _PUBLIC = {
     "Scenario": "sim.scenario.spec",
-    "ScenarioError": "sim.scenario.load",
+    "ScenarioError": "sim.scenario.errors",
     "available_scenarios": "sim.scenario.load",
     "load_scenario": "sim.scenario.load",
     "simulate": "sim.engine.simulate",

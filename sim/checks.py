@@ -70,20 +70,3 @@ def flag(key: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise InputError(key, value, "true or false")
     return value
-
-
-def max_threads() -> int:
-    """Numba's thread limit (``NUMBA_NUM_THREADS``, by default the number of cores)."""
-    import numba
-    return int(numba.config.NUMBA_NUM_THREADS)
-
-
-def threads(value: Any, key: str = "threads") -> int | None:
-    """None (all of Numba's threads) or an integer in [1, :func:`max_threads`]."""
-    if value is None:
-        return None
-    limit = max_threads()
-    if not is_int(value) or not 1 <= value <= limit:
-        raise InputError(key, value, f"null (all cores) or an integer in [1, {limit}] "
-                                     f"(Numba's thread limit NUMBA_NUM_THREADS on this machine)")
-    return int(value)

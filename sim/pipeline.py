@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import time
 from pathlib import Path
 
 from . import checks
 from sim.results.ensemble import run_ensemble
-from sim.results.tables import atomic_write_text, check_writable, mark_complete, save_ensemble
+from sim.files import atomic_write_text
+from sim.results.storage import check_writable, mark_complete, save_ensemble
 from sim.scenario.spec import Scenario, check_scenario
 
 
@@ -34,15 +36,34 @@ def run_to_directory(scenario: Scenario, replicates: int, seed: int, out_dir, *,
     checks.integer("replicates", replicates, 1)
     checks.seed(seed)
     checks.seed(narrative_replicate, "narrative_replicate")
-    checks.threads(threads)
+    from sim.engine.runner import check_threads
+    check_threads(threads)
     for key, value in (("progress", progress), ("report", report), ("overwrite", overwrite)):
         checks.flag(key, value)
     checks.number("max_diverged_share", max_diverged_share, 0.0, 1.0)
     out_dir = Path(out_dir)
     check_writable(out_dir, overwrite)
     started = time.perf_counter()
-    result = run_ensemble(scenario, replicates, seed, threads=threads, progress=progress)
-    result.check_divergence(max_diverged_share)
+    created = not out_dir.exists()
+    # the summaries go to disk batch by batch (memory flat in the number of replicates) and
+    # become summary.parquet with the other tables
+    part = out_dir / f".summary.{os.getpid()}.parquet.part"
+    try:
+        result = run_ensemble(scenario, replicates, seed, threads=threads, progress=progress, summary_file=part)
+        result.check_divergence(max_diverged_share)
+        _write_run(result, scenario, seed, out_dir, narrative_replicate=narrative_replicate, report=report,
+                   overwrite=overwrite, started=started, complete_record=complete_record, **manifest_extra)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        if created and out_dir.is_dir() and not any(out_dir.iterdir()):
+            out_dir.rmdir()
+        raise
+    return out_dir
+
+
+def _write_run(result, scenario: Scenario, seed: int, out_dir: Path, *, narrative_replicate: int, report: bool,
+               overwrite: bool, started: float, complete_record: dict | None, **manifest_extra) -> None:
+    """Everything after the ensemble: the Mesa narrative, tables, manifest, scenario, report, ``COMPLETE``."""
     # Mesa and the report's Plotly load after the ensemble: the first simulated week comes sooner
     from .model import EscalationModel
     from sim.report.run import write_report
@@ -59,4 +80,3 @@ def run_to_directory(scenario: Scenario, replicates: int, seed: int, out_dir, *,
     if report:
         write_report(out_dir, config, require_complete=False)
     mark_complete(out_dir, result, **(complete_record or {}))
-    return out_dir

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import sim
-from sim.scenario.load import build_scenario
+from sim.scenario.build import build_scenario
 
 # Property tests (tests/test_properties.py): "ci" is deterministic (the same examples on every run,
 # so it cannot flake) and runs 250 examples per test; "thorough" explores with fresh random examples.

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from sim.report.answer import effect_table, headline_line, percent, run_answer, sweep_answer
+from sim.report.views.cast import Cast
 from sim.results.stats import wilson_interval
 
 A, B = "domestic.guarantee_base", "leaders.putin.resolve"
@@ -20,16 +21,26 @@ def grid(p_of, replicates=1000):
     return pd.DataFrame(rows)
 
 
+CAST = Cast(adversary="RUS", names={"RUS": "Russia"})
 MANIFEST = {"scenario": "baseline", "label": "baseline+putin.resolve=1.2", "replicates": 2000, "horizon": 52,
             "headline": {"p_clash": 0.183, "p_clash_lo": 0.166, "p_clash_hi": 0.2, "p_clash_incident": 0.15,
                          "p_clash_deliberate": 0.033, "median_max_rung": 4.0, "median_deployed_peak": 12.0}}
 
 
 def test_the_run_sentence_gives_the_clash_probability_its_interval_and_its_causes():
-    text = run_answer(MANIFEST, ["r0", "r1", "r2", "r3", "forward deployment"])
-    assert text.startswith("P(direct NATO–Russia clash within 52 weeks) is 18.3% (95% CI 16.6%–20.0%)")
+    text = run_answer(MANIFEST, ["r0", "r1", "r2", "r3", "forward deployment"], CAST)
+    assert text.startswith("P(direct clash between Russia and the coalition within 52 weeks) is 18.3% "
+                           "(95% CI 16.6%–20.0%)")
     assert "15.0% of replicates by incident and 3.3% by deliberate attack" in text
     assert "rung reached is 4 (forward deployment)" in text and "12 coalition members" in text
+
+
+def test_the_sentences_name_the_adversary_of_the_stored_scenario_or_its_role():
+    other = Cast(adversary="S000", names={"S000": "State 0"})
+    assert run_answer(MANIFEST, (), other).startswith("P(direct clash between State 0 and the coalition within 52")
+    assert run_answer(MANIFEST).startswith("P(direct clash between the adversary and the coalition within 52")
+    assert sweep_answer(grid(lambda a, b: 0.1 * a), [A], {}, 8, other).startswith(
+        "P(direct clash between State 0 and the coalition within 8 weeks)")
 
 
 def test_the_terminal_line_names_the_run_and_its_interval():
@@ -41,10 +52,11 @@ def test_the_terminal_line_names_the_run_and_its_interval():
 def test_the_sweep_sentence_names_the_largest_effect_and_bounds_the_others():
     table = grid(lambda a, b: 0.01 + 0.5 * a + 0.02 * (b == 1.5))
     labels = {A: "the guarantee ceiling", B: "Russian resolve"}
-    text = sweep_answer(table, [B, A], labels, 52)
+    text = sweep_answer(table, [B, A], labels, 52, CAST)
     pooled_low = table[table[A] == 0.0]
     p_low = (pooled_low.p_clash * pooled_low.replicates).sum() / pooled_low.replicates.sum()
-    assert text.startswith(f"P(direct NATO–Russia clash within 52 weeks) rises from {percent(p_low)} (95% CI ")
+    assert text.startswith(f"P(direct clash between Russia and the coalition within 52 weeks) rises from "
+                           f"{percent(p_low)} (95% CI ")
     assert "as the guarantee ceiling goes from 0 to 1" in text
     assert re.search(r"Russian resolve moves it by at most 2 points\.$", text), text
 

@@ -11,7 +11,8 @@ import re
 import pytest
 
 import sim
-from sim.checks import InputError, max_threads
+from sim.checks import InputError
+from sim.engine.runner import max_threads
 from experiments.design import design_from_config
 from sim.pipeline import run_to_directory
 

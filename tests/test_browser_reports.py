@@ -81,7 +81,7 @@ def test_answer_first_and_nothing_wider_than_the_window(browser, reports, kind, 
         answer = tab.locator("p.answer").first
         assert answer.is_visible() and answer.bounding_box()["y"] < 900  # on the first screen
         text = answer.text_content()
-        assert text.startswith("P(direct NATO–Russia clash within ")
+        assert text.startswith("P(direct clash between Russia and the coalition within ")
         numbers = re.findall(PERCENT, text)
         shown = " ".join(tab.locator(numbers_in).all_text_contents())
         assert numbers and all(n in shown for n in numbers), (numbers, shown[:300])

@@ -69,7 +69,7 @@ def test_a_one_job_design_with_summary_outputs_writes_its_sweep_report(tmp_path)
                     cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert (out / "sweep.parquet").is_file() and (out / "sweep_report.html").is_file()
-    assert "P(direct NATO–Russia clash within 4 weeks)" in proc.stdout
+    assert "P(direct clash between Russia and the coalition within 4 weeks)" in proc.stdout
 
 
 def test_ctrl_c_in_a_sweep_says_how_to_resume_and_keeps_finished_jobs(tmp_path):
@@ -114,4 +114,4 @@ def test_no_progress_bar_where_jobs_end_in_other_processes(tmp_path):
     proc = escalate("-m", "+params.leaders.putin.resolve=0.5,1.0", "hydra/launcher=joblib", "threads=1",
                     "replicates=20", "horizon=4", "outputs=summary", f"hydra.sweep.dir={tmp_path / 's'}", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert "sweep jobs" not in proc.stderr and "P(direct NATO–Russia clash within 4 weeks)" in proc.stdout
+    assert "sweep jobs" not in proc.stderr and "P(direct clash between Russia and the coalition within 4 weeks)" in proc.stdout

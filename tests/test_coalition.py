@@ -2,7 +2,7 @@
 import numpy as np
 
 import sim
-from sim.scenario.load import build_scenario
+from sim.scenario.build import build_scenario
 
 from tests.conftest import toy_raw
 

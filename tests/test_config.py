@@ -7,7 +7,8 @@ import pytest
 import yaml
 
 import sim
-from sim.scenario.load import SCENARIO_DIR, ScenarioError, load_scenario
+from sim.scenario.load import SCENARIO_DIR, load_scenario
+from sim.scenario.errors import ScenarioError
 
 from tests.conftest import toy_raw
 

@@ -6,7 +6,7 @@ from scipy import stats
 from sim.engine import rng
 from sim.engine.pack import compile_params
 from sim.engine.kernel import action_utilities, begin, choose_actions, key_for, logit_choice, new_workspace
-from sim.scenario.load import build_scenario
+from sim.scenario.build import build_scenario
 
 from tests.conftest import toy_raw
 

@@ -29,5 +29,5 @@ def test_help_text_has_no_rst_markup(module):
 
 
 def test_sweeps_doc_says_what_a_summary_design_writes():
-    text = (ROOT / "docs" / "sweeps.md").read_text()
+    text = (ROOT / "docs" / "how-to-sweep.md").read_text()
     assert "`sweep_report.html` land in the\nrun directory whatever `outputs` says" in text

@@ -18,7 +18,8 @@ import pytest
 
 import sim
 from sim.scenario.spec import MAX_HORIZON
-from sim.scenario.load import ScenarioError, build_scenario
+from sim.scenario.errors import ScenarioError
+from sim.scenario.build import build_scenario
 
 from tests.conftest import toy_raw
 

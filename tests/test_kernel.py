@@ -7,7 +7,7 @@ import sim
 from sim.engine.pack import compile_params
 from sim.engine.kernel import begin, key_for, new_workspace, rung_of, step
 from sim.engine.layout import S_DIVERGED
-from sim.scenario.load import build_scenario
+from sim.scenario.build import build_scenario
 
 from tests.conftest import linear_system, toy, toy_raw
 

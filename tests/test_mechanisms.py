@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import sim
+import sim.scenario.load
 
 N = 3000
 SEED = 20250904

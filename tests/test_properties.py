@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import sim
 from sim.engine.layout import S_DIVERGED
 from sim.scenario.plausible import ScenarioWarning
-from sim.scenario.load import build_scenario
+from sim.scenario.build import build_scenario
 
 REPLICATES = 6
 

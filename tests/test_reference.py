@@ -12,7 +12,7 @@ from sim.engine import rng
 from sim.engine.pack import compile_params
 from sim.engine.kernel import key_for, new_workspace, run_trajectory
 from sim.scenario.synthetic import synthetic_scenario
-from sim.scenario.load import build_scenario
+from sim.scenario.build import build_scenario
 
 from tests.conftest import toy_raw
 

@@ -9,7 +9,7 @@ import pytest
 
 from experiments.report import main as report_main
 from sim.report.run import build_comparison, build_report, read_run, run_figures, write_report
-from sim.results.tables import load_run
+from sim.results.storage import load_run
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -34,7 +34,7 @@ def test_report_is_self_contained(stored):
     assert not re.search(r"<script\b[^>]*\bsrc\s*=", text)  # plotly.js is inlined, nothing is fetched
     assert not re.search(r"<link\b[^>]*\bhref\s*=\s*[\"']https?:", text)
     assert text.count('class="figure"') == len(run_figures(*read_run(stored))) == 9
-    for needle in ("Scenario: baseline", "P(direct NATO–Russia clash within 52 weeks)", "replicates",
+    for needle in ("Scenario: baseline", "P(direct clash between Russia and the coalition within 52 weeks)", "replicates",
                    "report built", "Resolved scenario", "&quot;ladder&quot;"):
         assert needle in text
 

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 import sim
-import sim.results.tables
+import sim.files
 from sim.results.ensemble import DivergenceError
 from sim.pipeline import run_to_directory
 from sim.scenario.plausible import ScenarioWarning
-from sim.results.tables import COMPLETE_FILE, RunExistsError, read_complete
+from sim.results.storage import COMPLETE_FILE, RunExistsError, read_complete
 
 from tests.cli import escalate
 
@@ -52,13 +52,22 @@ def test_overwrite_replaces_every_file_of_the_old_run(tmp_path, small):
 
 def test_complete_marker_is_written_last(tmp_path, small, monkeypatch):
     order = []
-    write = sim.results.tables.atomic_write_bytes
-    monkeypatch.setattr(sim.results.tables, "atomic_write_bytes", lambda path, data: (order.append(Path(path).name),
-                                                                              write(path, data)))
+    present = {}
+    real_write = sim.files.atomic_write_bytes
+
+    def spy(path, data):
+        order.append(Path(path).name)
+        present[Path(path).name] = sorted(p.name for p in Path(path).parent.iterdir())
+        real_write(path, data)
+
+    monkeypatch.setattr(sim.files, "atomic_write_bytes", spy)
     out = run_to_directory(small, 20, 1, tmp_path / "run")
     assert order[-1] == COMPLETE_FILE and order.count(COMPLETE_FILE) == 1
-    assert {"report.html", "manifest.json", "summary.parquet", "scenario.json"} <= set(order[:-1])
-    assert set(read_complete(out)["files"]) == set(order[:-1])
+    assert {"report.html", "manifest.json", "scenario.json"} <= set(order[:-1])
+    # the summary is streamed by the ensemble and moved into place with the tables, before the marker
+    before_marker = {n for n in present[COMPLETE_FILE] if not n.startswith(".")}
+    assert "summary.parquet" in before_marker and "summary.parquet" not in order
+    assert set(read_complete(out)["files"]) == set(order[:-1]) | {"summary.parquet"} == before_marker
 
 
 def test_an_interrupted_run_is_refused_by_readers_and_may_be_rewritten(tmp_path, small, capsys):

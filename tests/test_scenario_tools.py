@@ -7,9 +7,10 @@ import yaml
 
 import sim
 from experiments.scenario_cli import main
-from sim.scenario.authoring import diff, parameter_paths, reaction_core, scaffold, show
+from experiments.authoring import diff, parameter_paths, reaction_core, scaffold, show
 from sim.scenario.sources import assumption_summary, number_sources, split_comment
-from sim.scenario.load import SCENARIO_DIR, build_scenario
+from sim.scenario.load import SCENARIO_DIR
+from sim.scenario.build import build_scenario
 
 from tests.conftest import linear_system, toy_raw
 

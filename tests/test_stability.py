@@ -4,7 +4,7 @@ import pytest
 
 import sim
 from experiments.stability import abscissa, reaction_system, stability
-from sim.scenario.load import build_scenario
+from sim.scenario.build import build_scenario
 from tests.conftest import linear_system, toy, toy_raw
 
 

@@ -2,7 +2,8 @@
 import pytest
 
 import sim
-from sim.scenario.load import ScenarioError, scenario_problems
+from sim.scenario.errors import ScenarioError
+from sim.scenario.load import scenario_problems
 
 
 def write(tmp_path, text):

@@ -7,9 +7,9 @@ import plotly.graph_objects as go
 import pytest
 
 from sim.report import views
-from sim.results.stats import wilson_interval
-from sim.report.views.common import KEY_ACTOR_COLOURS, rung_colours
+from sim.report.views.common import BAND_QUANTILES, KEY_PALETTE, ROLE_COLOURS, quantile_columns, rung_colours
 from sim.report.views.export import ExportError, chromium_path, export_figures, static_copy
+from sim.results.stats import wilson_interval
 
 RUNGS = [{"name": n, "threshold": t} for n, t in (("calm", 0.0), ("warnings", 1.0), ("posturing", 2.0), ("strikes", 3.0))]
 NAMES = [r["name"] for r in RUNGS]
@@ -61,8 +61,9 @@ SCENARIO = {
                {"id": "USA", "name": "United States", "bloc": "NATO", "capability": 1.0, "groups": ["NATO"]},
                {"id": "FRA", "name": "France", "bloc": "NATO", "capability": 0.25, "groups": ["NATO", "EU"]}],
     "reactions": [{"actor": "RUS", "responds_to": "USA", "k": 0.1}, {"actor": "FRA", "responds_to": "RUS", "k": 0.3}],
-    "roles": {"adversary": "RUS"}, "ladder": RUNGS,
+    "roles": {"adversary": "RUS", "guarantor": "USA", "coalition_lead": "FRA"}, "ladder": RUNGS,
 }
+CAST = views.cast_of(SCENARIO)
 
 FIGURES = {
     "fan": lambda t: views.fan_chart(t["steps"], RUNGS),
@@ -111,11 +112,12 @@ def test_tables_missing_columns_give_a_message_figure(name):
 
 
 def test_fan_chart_draws_median_and_names_rungs():
-    fig = views.fan_chart(steps_table(), RUNGS)
+    fig = views.fan_chart(steps_table(), RUNGS, cast=CAST)
     medians = {t.name: t for t in fig.data if t.name}
     assert set(medians) == {"RUS", "USA", "FRA"}
     assert list(medians["RUS"].y) == pytest.approx(0.5 + 0.3 * WEEKS)
-    assert medians["RUS"].line.color == KEY_ACTOR_COLOURS["RUS"]
+    assert medians["RUS"].line.color == ROLE_COLOURS["adversary"]
+    assert medians["RUS"].hovertemplate.startswith("<b>Russia (RUS)</b>")
     assert [t.split(" ", 1)[1] for t in fig.layout.yaxis2.ticktext] == NAMES
 
 
@@ -162,7 +164,8 @@ def test_network_edges_follow_reaction_times_source_level():
         assert [t.line.width for t in frame.data[:2]] == pytest.approx([0.4 + 9 * p / scale for p in pressure[w]], abs=0.01)
     nodes = {t.name: t for t in fig.data if t.name and t.name.endswith(" state")}
     assert set(nodes) == {"SCO state", "NATO state"}
-    assert nodes["SCO state"].marker.color == views.BLOC_COLOURS["SCO"]
+    assert nodes["SCO state"].marker.color == ROLE_COLOURS["adversary"]
+    assert nodes["NATO state"].marker.color == ROLE_COLOURS["guarantor"]
     assert (nodes["SCO state"].x[0], nodes["SCO state"].y[0]) == (0.0, 0.0)  # the adversary sits in the middle
 
 
@@ -188,12 +191,26 @@ def test_outcome_comparison_whiskers_are_wilson_intervals():
 
 
 def test_colours_are_consistent_across_figures():
-    assert views.actor_colours(["USA", "FRA"])["FRA"] == views.actor_colours(["FRA"])["FRA"] == KEY_ACTOR_COLOURS["FRA"]
-    a = views.actor_colours(["RUS", "NLD", "BEL"])
-    assert a["NLD"] not in KEY_ACTOR_COLOURS.values() and a["NLD"] != a["BEL"]
-    assert views.bloc_colour("NATO") == views.BLOC_COLOURS["NATO"]
+    cast = views.Cast(adversary="X", guarantor="G", coalition_lead="L", leaders=("K1", "G", "K2"))
+    assert views.actor_colours(["G", "L"], cast)["L"] == views.actor_colours(["L"], cast)["L"] \
+        == ROLE_COLOURS["coalition_lead"]
+    assert views.actor_colours([], cast)["K2"] == KEY_PALETTE[1]  # key actors in the order of leaders
+    a = views.actor_colours(["X", "NLD", "BEL"], cast)
+    reserved = {*ROLE_COLOURS.values(), *KEY_PALETTE}
+    assert a["X"] == ROLE_COLOURS["adversary"] and a["NLD"] not in reserved and a["NLD"] != a["BEL"]
+    roles = views.Cast(adversary="X", guarantor="G", blocs={"X": "B3", "G": "B1"})
+    blocs = views.bloc_colours(["B1", "B2", "B3"], roles)
+    assert blocs["B3"] == ROLE_COLOURS["adversary"] and blocs["B1"] == ROLE_COLOURS["guarantor"]
+    assert blocs["B2"] not in ROLE_COLOURS.values()
     assert rung_colours(9) == rung_colours(9) and len(set(rung_colours(9))) == 9
     assert views.scenario_colours(["a", "b"])["a"] == views.scenario_colours(["a"])["a"]
+
+
+def test_views_read_the_quantile_columns_the_result_tables_write():
+    from sim.results import columns
+    assert set(BAND_QUANTILES) <= set(columns.QUANTILES)
+    assert quantile_columns() == ("q05", "q25", "q50", "q75", "q95")
+    assert quantile_columns("guarantee")[2] == columns.quantile(0.5, "guarantee") == "guarantee_q50"
 
 
 def test_static_copy_drops_controls_and_names_the_week():

@@ -122,7 +122,8 @@ def _summarise(p, ws, rep, out):
 # nogil: threads of the runner run chunks side by side
 @njit(nogil=True, **NO_REFCOUNT)
 def run_chunk(p, ws, marks, span, outputs):
-    """The replicates of ``span``: counts into one thread's slot ``outputs.counts``, summaries into their rows.
+    """The replicates of ``span``: counts into one thread's slot ``outputs.counts``, summaries into rows
+    ``span.row ..`` of ``outputs.summaries`` (a batch's buffer: memory does not grow with the replicates).
 
     ``ws`` and ``marks`` (uint8, ``(2, rows, weeks, n_states)``) are this chunk's scratch.
     """
@@ -139,6 +140,6 @@ def run_chunk(p, ws, marks, span, outputs):
             step(p, ws, t, key)
             if (t + 1) % per_week == 0:
                 _accumulate(p, ws, (t + 1) // per_week, marks, row, outputs.hist_max, counts)
-        _summarise(p, ws, rep, outputs.summaries)
+        _summarise(p, ws, span.row + done, outputs.summaries)
         if row == rows - 1 or done == span.count - 1:
             _tally(marks, row + 1, counts.level_hist, counts.rung_occ)

@@ -233,7 +233,8 @@ SUMMARY_FIELDS = ("max_rung", "max_rung_adversary", "first_week", "clash_week", 
                   "ceasefire_week")
 Summaries = namedtuple("Summaries", SUMMARY_FIELDS)
 
-# What one call of the ensemble runs and where it writes: replicates ``first .. first + count - 1`` of ``seed``,
-# per-week counts (``Counts``, binned up to ``hist_max``) and per-replicate summaries.
-Span = namedtuple("Span", ("seed", "first", "count"))
+# What one call of the ensemble runs and where it writes: replicates ``first .. first + count - 1`` of ``seed``
+# (replicate ``first``'s summary in row ``row``), per-week counts (``Counts``, binned up to ``hist_max``) and
+# per-replicate summaries.
+Span = namedtuple("Span", ("seed", "first", "count", "row"))
 Outputs = namedtuple("Outputs", ("counts", "summaries", "hist_max"))

@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from typing import Callable, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 import numba
 import numpy as np
+
+from sim import checks
 
 from .cache import compile_notice
 from .ensemble import CHUNK, LEVEL_BINS, UNIT_BINS, new_marks, run_chunk
@@ -26,19 +28,21 @@ HIST_HEADROOM = 1.25  # the level histogram reaches a quarter above the top rung
 
 
 class Batches(NamedTuple):
-    """Counts merged over thread slots, per-replicate summaries, and how the run went."""
+    """Counts merged over thread slots, and how the run went (summaries went to ``on_batch``)."""
 
     counts: Counts
-    summaries: Summaries
     hist_max: float
     wall_time: float
     threads: int
 
 
-def run_batches(p: Params, seed: int, replicates: int, *, threads: int | None = None, batch: int = DEFAULT_BATCH,
-                on_batch: Callable[[int], None] | None = None, notice: bool = False) -> Batches:
-    """Replicates ``0 .. replicates - 1`` of ``p`` in batches of ``batch``; ``on_batch(count)`` after each.
+def run_batches(p: Params, seed: int, replicates: int, on_batch: Callable[[Summaries, int, int], None], *,
+                threads: int | None = None, batch: int = DEFAULT_BATCH, notice: bool = False) -> Batches:
+    """Replicates ``0 .. replicates - 1`` of ``p`` in batches of ``batch``.
 
+    After each batch, ``on_batch(summaries, first, count)`` gets the summaries of replicates
+    ``first .. first + count - 1`` in rows ``0 .. count - 1`` of a buffer that the next batch
+    overwrites: keep, fold or write them there. Memory does not grow with ``replicates``.
     ``threads`` (default: Numba's thread count) each take chunks of ``CHUNK`` replicates one at a
     time, so a thread slowed by other work on the machine holds up no one; each counts into its
     own slot. With ``notice``, a first run that has to compile the kernel says so on stderr.
@@ -47,13 +51,14 @@ def run_batches(p: Params, seed: int, replicates: int, *, threads: int | None = 
     slots = threads if threads is not None else numba.get_num_threads()
     acc = allocate_counts(p, slots)
     hist_max = float(p.ladder[L_THRESHOLD, -1]) * HIST_HEADROOM
-    summaries = new_summaries(replicates, p.n_rungs)
+    summaries = new_summaries(min(batch, replicates), p.n_rungs)
     outputs = [Outputs(Counts(*(a[slot] for a in acc)), summaries, hist_max) for slot in range(slots)]
     scratch = [(new_workspace(p), new_marks(p)) for _ in range(slots)]
     start = time.perf_counter()
     for first in range(0, replicates, batch):
         count = min(batch, replicates - first)
-        chunks = iter([Span(int(seed), c, min(CHUNK, first + count - c)) for c in range(first, first + count, CHUNK)])
+        chunks = iter([Span(int(seed), c, min(CHUNK, first + count - c), c - first)
+                       for c in range(first, first + count, CHUNK)])
         lock = threading.Lock()
 
         def work(slot: int) -> None:
@@ -67,11 +72,10 @@ def run_batches(p: Params, seed: int, replicates: int, *, threads: int | None = 
 
         with _notice(notice and first == 0):
             _in_threads(work, slots)
-        if on_batch is not None:
-            on_batch(count)
+        on_batch(summaries, first, count)
     wall = time.perf_counter() - start
     merged = Counts(*(a.sum(axis=0) for a in acc))
-    return Batches(merged, summaries, hist_max, wall, slots)
+    return Batches(merged, hist_max, wall, slots)
 
 
 def _in_threads(work: Callable[[int], None], slots: int) -> None:
@@ -124,3 +128,19 @@ def new_summaries(n: int, n_rungs: int) -> Summaries:
         guarantee_final=np.zeros(n), capital_final=np.zeros(n), diverged=np.zeros(n, np.bool_),
         diverged_week=small(), deescalated=np.zeros(n, np.bool_), ceasefire_week=small(),
     )
+
+
+def max_threads() -> int:
+    """Numba's thread limit (``NUMBA_NUM_THREADS``, by default the number of cores)."""
+    return int(numba.config.NUMBA_NUM_THREADS)
+
+
+def check_threads(value: Any, key: str = "threads") -> int | None:
+    """None (all of Numba's threads) or an integer in [1, :func:`max_threads`]."""
+    if value is None:
+        return None
+    limit = max_threads()
+    if not checks.is_int(value) or not 1 <= value <= limit:
+        raise checks.InputError(key, value, f"null (all cores) or an integer in [1, {limit}] "
+                                     f"(Numba's thread limit NUMBA_NUM_THREADS on this machine)")
+    return int(value)

@@ -7,11 +7,18 @@ card of the same report, formatted by the same function (``percent``).
 from __future__ import annotations
 
 import math
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import pandas as pd
 
-CLASH = "P(direct NATO–Russia clash within {horizon} weeks)"
+if TYPE_CHECKING:
+    from .views.cast import Cast
+
+
+def _cast(cast: Cast | None) -> Cast:
+    # Imported on use: the terminal's headline line needs no names, and the views package loads Plotly.
+    from .views.cast import Cast
+    return cast or Cast()
 
 
 def percent(p, digits: int | None = None) -> str:
@@ -31,13 +38,16 @@ def interval(lo, hi, digits: int | None = None) -> str:
     return f"95% CI {percent(lo, digits)}–{percent(hi, digits)}"
 
 
-def run_answer(manifest: Mapping, rung_names: Sequence[str] = ()) -> str:
-    """One or two sentences on a run: P(clash) with its interval and cause, highest rung, deployments."""
+def run_answer(manifest: Mapping, rung_names: Sequence[str] = (), cast: Cast | None = None) -> str:
+    """One or two sentences on a run: P(clash) with its interval and cause, highest rung, deployments.
+
+    The ``cast`` (:func:`sim.report.views.cast.cast_of` of the stored scenario) names the adversary.
+    """
     h = manifest.get("headline") or {}
     horizon = manifest.get("horizon", manifest.get("steps", "?"))
     if "p_clash" not in h:
         return "This run recorded no headline numbers."
-    text = (f"{CLASH.format(horizon=horizon)} is {percent(h['p_clash'], 1)} "
+    text = (f"{_cast(cast).clash_probability(horizon)} is {percent(h['p_clash'], 1)} "
             f"({interval(h.get('p_clash_lo'), h.get('p_clash_hi'), 1)})")
     if "p_clash_incident" in h and "p_clash_deliberate" in h:
         text += (f": {percent(h['p_clash_incident'], 1)} of replicates by incident and "
@@ -107,10 +117,10 @@ def points(p: float) -> str:
 
 
 def sweep_answer(frame: pd.DataFrame, params: Sequence[str], labels: Mapping[str, str] | None = None,
-                 horizon=None) -> str:
+                 horizon=None, cast: Cast | None = None) -> str:
     """One or two sentences: how the largest effect moves P(clash), and how far the others move it at most."""
     from sim.report.views.sweep import pool
-    outcome = CLASH.format(horizon=horizon if horizon is not None else "the horizon's")
+    outcome = _cast(cast).clash_probability(horizon if horizon is not None else "the horizon's")
     effects = effect_table(frame, params, labels)
     if effects.empty:
         by_scenario = pool(frame, ["scenario"]).sort_values("p_clash")

@@ -14,7 +14,9 @@ from typing import Sequence
 
 from . import views
 from .answer import interval, percent, run_answer
-from sim.results.tables import COMPLETE_FILE, atomic_write_text, load_run, read_complete
+from sim.results.storage import COMPLETE_FILE, load_run, read_complete
+from sim.files import atomic_write_text
+from sim.report.views.cast import Cast, cast_of, shared_cast
 from sim.report.views.page import FigureEntry, cards, config_block, meta_list, page, table
 
 REQUIRED_TABLES = ("steps", "weekly", "deployed", "members", "events")
@@ -64,26 +66,25 @@ def rungs_of(manifest: dict, config: dict | None) -> list[dict]:
 
 
 def run_figures(run: dict, config: dict | None = None) -> list[FigureEntry]:
-    """Every figure of one run, in report order, with its caption."""
+    """Every figure of one run, in report order, with its caption; names and roles come from ``config``."""
     m = run["manifest"]
     rungs = rungs_of(m, config)
     names = [r["name"] for r in rungs]
     actors = m.get("actors") or []
     thresholds = {s["id"]: float(s["coalition"]["deploy_threshold"]) for s in (config or {}).get("states", [])
                   if s.get("coalition")}
-    adversary = ((config or {}).get("roles") or {}).get("adversary", "RUS")
+    cast = cast_of(config)
     return [
-        FigureEntry("levels", views.fan_chart(run.get("steps"), rungs, all_actors=actors),
+        FigureEntry("levels", views.fan_chart(run.get("steps"), rungs, all_actors=actors, cast=cast),
                     "Levels of the key actors: the line is the median over replicates, the bands hold 50% and 90% "
                     "of them, and the shaded strips are the rungs of the ladder."),
-        FigureEntry("occupancy", views.occupancy_heatmap(run.get("steps"), names,
-                                                         [adversary] + [a for a in views.KEY_ACTORS if a != adversary]),
+        FigureEntry("occupancy", views.occupancy_heatmap(run.get("steps"), names, cast=cast),
                     "Share of replicates in which the chosen actor stands on each rung, week by week "
                     "(buttons pick the actor)."),
-        FigureEntry("crossing", views.crossing_chart(run.get("weekly"), names, m.get("replicates")),
+        FigureEntry("crossing", views.crossing_chart(run.get("weekly"), names, m.get("replicates"), cast),
                     "Share of replicates in which some tracked actor has reached each rung by a given week, "
-                    "with 95% Wilson bands; dashed: a direct NATO–Russia clash."),
-        FigureEntry("time-to-clash", views.survival_chart(run.get("weekly")),
+                    f"with 95% Wilson bands; dashed: a {cast.clash}."),
+        FigureEntry("time-to-clash", views.survival_chart(run.get("weekly"), cast),
                     "Survival curve of the time to the first direct clash: the share of replicates still without "
                     "one at each week, with its 95% Wilson band."),
         FigureEntry("deployed", views.deployment_chart(run.get("deployed"), run.get("weekly")),
@@ -92,13 +93,13 @@ def run_figures(run: dict, config: dict | None = None) -> list[FigureEntry]:
         FigureEntry("commitment", views.commitment_chart(run.get("members"), thresholds),
                     "Mean commitment m of each coalition member by week (buttons switch to the share of replicates "
                     "in which it is deployed); θ↑ is the commitment at which it deploys."),
-        FigureEntry("us-politics", views.guarantee_chart(run.get("weekly")),
-                    "US guarantee credibility G and the president's political capital P: median with 50% and 90% "
+        FigureEntry("guarantee", views.guarantee_chart(run.get("weekly"), cast),
+                    f"The {cast.guarantee} and its leader's political capital P: median with 50% and 90% "
                     "bands over replicates."),
         FigureEntry("network", views.network_chart(config or {}, run.get("steps")),
                     "Who pushes whom: edge width is the reaction k_ij times the median level of the pushing state "
                     "that week (slider or ▶ to move through the weeks); node size is capability, colour the bloc."),
-        FigureEntry("narrative", views.timeline_chart(run.get("events")),
+        FigureEntry("narrative", views.timeline_chart(run.get("events"), cast),
                     "One replicate told as a story by the Mesa model: leaders' actions (holds left out), "
                     "deployments, scheduled events and any clash; hover for details."),
     ]
@@ -111,19 +112,20 @@ def _fmt(value, spec: str, default: str = "–") -> str:
         return default
 
 
-def headline_cards(manifest: dict, rung_names: Sequence[str]) -> str:
+def headline_cards(manifest: dict, rung_names: Sequence[str], cast: Cast | None = None) -> str:
     h = manifest.get("headline", {})
+    cast = cast or Cast()
     rung = h.get("median_max_rung")
     rung_name = rung_names[int(rung)] if rung is not None and 0 <= int(rung) < len(rung_names) else ""
     return cards([
-        (_fmt(h.get("p_clash"), ".1%"), f"P(direct NATO–Russia clash within {_horizon(manifest)} weeks)",
+        (_fmt(h.get("p_clash"), ".1%"), cast.clash_probability(_horizon(manifest)),
          f"95% CI {_fmt(h.get('p_clash_lo'), '.1%')}–{_fmt(h.get('p_clash_hi'), '.1%')}"
          + (f"; incident {_fmt(h['p_clash_incident'], '.1%')}, deliberate {_fmt(h['p_clash_deliberate'], '.1%')}"
             if "p_clash_incident" in h and "p_clash_deliberate" in h else "")),
         (_fmt(rung, ".0f"), "median highest rung reached", rung_name),
         (_fmt(h.get("median_deployed_peak"), ".0f"), "median coalition members deployed at peak",
          f"at the horizon: {_fmt(h.get('median_deployed_final'), '.0f')}"),
-        (_fmt(h.get("mean_us_guarantee_final"), ".2f"), "mean US guarantee credibility G at the horizon", "on [0, 1]"),
+        (_fmt(h.get("mean_us_guarantee_final"), ".2f"), f"mean {cast.guarantee} at the horizon", "on [0, 1]"),
         (_fmt(h.get("p_deescalated"), ".1%"), "P(de-escalated)", "back to the de-escalation rung or below"),
         (_fmt(h.get("p_diverged"), ".2%"), "P(diverged)", "a level left the numeric range"),
     ])
@@ -162,9 +164,10 @@ def build_report(run: dict, config: dict | None = None) -> str:
     """HTML text for ``run`` (as returned by :func:`sim.results.load_run`)."""
     m = run["manifest"]
     names = [r["name"] for r in rungs_of(m, config)]
+    cast = cast_of(config)
     run_date = run.get("run_date")
     header = (f"<h1>Scenario: {html.escape(run_name(m))}</h1>"
-              + f'<p class="answer">{html.escape(run_answer(m, names))}</p>'
+              + f'<p class="answer">{html.escape(run_answer(m, names, cast))}</p>'
               + overrides_note(m)
               + (f"<p>{html.escape(config['description'])}</p>" if config and config.get("description") else "")
               + meta_list([("seed", m.get("seed")), ("replicates", f"{m.get('replicates', 0):,}"),
@@ -173,7 +176,7 @@ def build_report(run: dict, config: dict | None = None) -> str:
                            ("commit", (m.get("git_commit") or "?")[:12]),
                            ("run", run_date.strftime("%Y-%m-%d %H:%M UTC") if run_date else "?"),
                            ("report built", _now())])
-              + "<h2>Headline</h2>" + headline_cards(m, names) + sources_note(m))
+              + "<h2>Headline</h2>" + headline_cards(m, names, cast) + sources_note(m))
     footer = ("<h2>Resolved scenario</h2>" + config_block("show the scenario as run (after extends, set and overrides)",
                                                          config)
               + config_block("show the manifest", {k: v for k, v in m.items() if k != "headline"}))
@@ -198,20 +201,22 @@ def comparison_figures(runs: Sequence[tuple[Path, dict, dict | None]]) -> list[F
     labels = _labels(runs)
     first_run, first_config = runs[0][1], runs[0][2]
     names = [r["name"] for r in rungs_of(first_run["manifest"], first_config)]
-    adversary = ((first_config or {}).get("roles") or {}).get("adversary", "RUS")
+    casts = {lab: cast_of(config) for lab, (_, _, config) in zip(labels, runs)}
+    shared = shared_cast(list(casts.values()))
     weekly = {lab: run.get("weekly") for lab, (_, run, _) in zip(labels, runs)}
     return [
         FigureEntry("outcomes", views.outcome_comparison(
             weekly, {lab: run["manifest"].get("replicates", 0) for lab, (_, run, _) in zip(labels, runs)}, names),
             "The same outcomes in every scenario, side by side: bars are probabilities by the last week, whiskers "
             "their 95% Wilson intervals."),
-        FigureEntry("clash-by-week", views.clash_comparison(weekly),
+        FigureEntry("clash-by-week", views.clash_comparison(weekly, shared),
                     "Cumulative probability of a direct clash by week in each scenario, with 95% bands."),
         FigureEntry("adversary-level", views.level_comparison(
-            {lab: run.get("steps") for lab, (_, run, _) in zip(labels, runs)}, adversary),
-            f"Escalation level of {adversary} in each scenario: median and the middle 50% of replicates."),
-        FigureEntry("final-state", views.final_state_comparison(weekly),
-                    "Coalition members deployed and US guarantee credibility at the horizon in each scenario."),
+            {lab: run.get("steps") for lab, (_, run, _) in zip(labels, runs)},
+            {lab: cast.adversary for lab, cast in casts.items()}, shared.adversary_name),
+            f"Escalation level of {shared.adversary_name} in each scenario: median and the middle 50% of replicates."),
+        FigureEntry("final-state", views.final_state_comparison(weekly, shared),
+                    f"Coalition members deployed and the {shared.guarantee} at the horizon in each scenario."),
     ]
 
 
@@ -237,12 +242,13 @@ def mismatches(runs: Sequence[tuple[Path, dict, dict | None]]) -> list[str]:
 
 def comparison_answer(labels: Sequence[str], runs: Sequence[tuple[Path, dict, dict | None]]) -> str:
     """P(clash) of every run, highest first, with intervals: the numbers of the headline table."""
+    cast = shared_cast([cast_of(config) for _, _, config in runs])
     items = sorted(((run["manifest"].get("headline") or {}, label) for label, (_, run, _) in zip(labels, runs)),
                    key=lambda item: -float(item[0].get("p_clash", -1)))
     horizons = sorted({str(_horizon(run["manifest"])) for _, run, _ in runs})
     parts = [f"{label} {percent(h.get('p_clash'), 1)} ({interval(h.get('p_clash_lo'), h.get('p_clash_hi'), 1)})"
              for h, label in items]
-    return (f"P(direct NATO–Russia clash within {' or '.join(horizons)} weeks), highest first: "
+    return (f"{cast.clash_probability(' or '.join(horizons))}, highest first: "
             + "; ".join(parts) + ".")
 
 
@@ -267,7 +273,8 @@ def build_comparison(runs: Sequence[tuple[Path, dict, dict | None]]) -> str:
               + meta_list([("scenarios", len(runs)), ("report built", _now())])
               + "<h2>Headline</h2>"
               + table(["scenario", "P(clash) (95% CI)", "median highest rung", "median deployed at peak",
-                       "median deployed at horizon", "mean US guarantee G at horizon", "P(de-escalated)"], rows)
+                       "median deployed at horizon", "mean guarantee credibility G at horizon",
+                       "P(de-escalated)"], rows)
               + "<h2>Runs</h2>"
               + table(["scenario", "seed", "replicates", "horizon", "version", "overrides", "run directory"], meta))
     footer = "<h2>Resolved scenarios</h2>" + "".join(config_block(f"show {label}", config)

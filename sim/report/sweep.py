@@ -10,9 +10,10 @@ from typing import Any, Sequence
 import pandas as pd
 
 from .answer import effect_table, percent, points, sweep_answer, value_text
-from sim.results.tables import atomic_write_text
+from sim.files import atomic_write_text
 from sim.results.sweep import REPORT_FILE, TABLE_FILE, read_plan, swept_params
 from .views import sweep as sv
+from sim.report.views.cast import Cast, cast_of, shared_cast
 from sim.report.views.page import FigureEntry, meta_list, page, table
 
 MAX_PAIRS = 6       # heatmaps per scenario
@@ -30,7 +31,7 @@ SENSITIVITY_CAPTIONS = {
 }
 
 
-def sensitivity_figures(sensitivity: pd.DataFrame | None) -> list[FigureEntry]:
+def sensitivity_figures(sensitivity: pd.DataFrame | None, cast: Cast | None = None) -> list[FigureEntry]:
     """One bar chart per scenario and outcome of a Saltelli or Morris design's indices (``sensitivity.parquet``)."""
     if sensitivity is None or sensitivity.empty:
         return []
@@ -39,7 +40,7 @@ def sensitivity_figures(sensitivity: pd.DataFrame | None) -> list[FigureEntry]:
     for scenario, group in groups:
         for outcome in dict.fromkeys(sensitivity["outcome"]):
             method = sensitivity.loc[sensitivity["outcome"] == outcome, "method"].iloc[0]
-            figure = sv.sensitivity_bars(sensitivity, outcome, scenario, group)
+            figure = sv.sensitivity_bars(sensitivity, outcome, scenario, group, cast)
             entries.append(FigureEntry(f"sensitivity-{len(entries)}", figure, SENSITIVITY_CAPTIONS[method]))
     return entries
 
@@ -70,9 +71,10 @@ def _value_at(raw: Any, dotted: str) -> Any:
 
 
 def scenario_baselines(plan: dict, frame: pd.DataFrame, params: Sequence[str]) -> dict[str, dict]:
-    """Per scenario name: its own values of the swept paths and its horizon (what the figures mark as baseline)."""
-    from experiments.points import scenario_raw
+    """Per scenario name: its own values of the swept paths (what the figures mark as baseline), its horizon
+    and its cast (:func:`sim.report.views.cast.cast_of`: the roles and names the figures and the answer use)."""
     from sim.scenario.load import load_scenario
+    from sim.scenario.build import scenario_raw
     refs = [job.get("scenario") for job in plan.get("jobs") or []] or list(frame["scenario"].dropna().astype(str))
     out: dict[str, dict] = {}
     for ref in dict.fromkeys(r for r in refs if r):
@@ -88,8 +90,13 @@ def scenario_baselines(plan: dict, frame: pd.DataFrame, params: Sequence[str]) -
                 continue
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 values[path] = float(value)
-        out[scenario.name] = {"values": values, "horizon": scenario.horizon}
+        out[scenario.name] = {"values": values, "horizon": scenario.horizon, "cast": cast_of(raw)}
     return out
+
+
+def sweep_cast(baselines: dict) -> Cast:
+    """The roles and names every scenario of the sweep shares (see :func:`scenario_baselines`)."""
+    return shared_cast([b["cast"] for b in baselines.values() if "cast" in b])
 
 
 def sweep_figures(frame: pd.DataFrame, sensitivity: pd.DataFrame | None = None, labels: dict | None = None,
@@ -104,43 +111,45 @@ def sweep_figures(frame: pd.DataFrame, sensitivity: pd.DataFrame | None = None, 
     scenarios = list(dict.fromkeys(frame.loc[frame["status"] == "ok", "scenario"]))
     baselines = baselines or {}
     first = (baselines.get(scenarios[0]) if scenarios else None) or {}
-    entries = sensitivity_figures(sensitivity)
+    cast = sweep_cast(baselines)
+    entries = sensitivity_figures(sensitivity, cast)
     if swept:
-        entries.append(FigureEntry("effects", sv.effect_bars(effect_table(frame, swept, labels)),
+        entries.append(FigureEntry("effects", sv.effect_bars(effect_table(frame, swept, labels), cast),
                                    "Effect size of each parameter: the bar runs from the lowest to the highest clash "
                                    "probability over the parameter's values, pooled over the other parameters."))
     if len(swept) >= 3:  # many parameters: rank them first
-        entries.append(FigureEntry("tornado", sv.sensitivity_tornado(frame, swept, labels),
+        entries.append(FigureEntry("tornado", sv.sensitivity_tornado(frame, swept, labels, cast),
                                    "How much each parameter moves the clash probability: mean over the points in its "
                                    "lowest fifth against its highest fifth, around the overall mean."))
-        entries.append(FigureEntry("parallel", sv.parallel_coordinates(frame, swept, labels),
+        entries.append(FigureEntry("parallel", sv.parallel_coordinates(frame, swept, labels, cast),
                                    "Every finished point as a line through its parameter values; drag on an axis to "
                                    "select a range."))
     if len(scenarios) > 1 or not swept:
-        entries.append(FigureEntry("scenarios", sv.scenario_bars(frame),
+        entries.append(FigureEntry("scenarios", sv.scenario_bars(frame, cast),
                                    "Clash probability of each scenario pooled over its points, with 95% Wilson intervals."))
     y_range = sv.probability_range(frame, swept[:MAX_LINES])
     for x in swept[:MAX_LINES]:
         entries.append(FigureEntry(f"line-{len(entries)}", sv.sweep_line(frame, x, labels[x],
-                                                                         first.get("values", {}).get(x), y_range),
+                                                                         first.get("values", {}).get(x), y_range, cast),
                                    f"Clash probability against {labels[x]}, pooled over the other parameters; bands are "
                                    "95% Wilson intervals; every marginal shares this axis from 0; dashed: the "
                                    "scenario's own value."))
     for scenario in scenarios[:MAX_SCENARIOS]:
         own = (baselines.get(scenario) or {}).get("values")
         for x, y in list(itertools.combinations(swept, 2))[:MAX_PAIRS]:
-            entries.append(FigureEntry(f"heatmap-{len(entries)}", sv.sweep_heatmap(frame, x, y, scenario, labels, own),
+            heatmap = sv.sweep_heatmap(frame, x, y, scenario, labels, own, cast)
+            entries.append(FigureEntry(f"heatmap-{len(entries)}", heatmap,
                                        f"Clash probability over {labels[x]} and {labels[y]} in {scenario}, pooled over "
                                        "any other parameter; ticks are the swept values, the ring the scenario's own "
                                        "values; hover a cell for its 95% interval and replicate count."))
     return entries
 
 
-def answer_block(frame: pd.DataFrame, labels: dict, horizon) -> str:
+def answer_block(frame: pd.DataFrame, labels: dict, horizon, cast: Cast | None = None) -> str:
     """The answer sentence and the table of numbers it is made of."""
     swept = swept_params(frame)
     effects = effect_table(frame, swept, labels)
-    text = f'<p class="answer">{html.escape(sweep_answer(frame, swept, labels, horizon))}</p>'
+    text = f'<p class="answer">{html.escape(sweep_answer(frame, swept, labels, horizon, cast))}</p>'
     if effects.empty:
         return text
     def cell(p, lo, hi, at):
@@ -158,9 +167,9 @@ def sweep_answer_of(sweep_dir) -> str:
     frame, plan = pd.read_parquet(sweep_dir / TABLE_FILE), read_plan(sweep_dir)
     swept = swept_params(frame)
     labels = param_labels(plan, swept)
-    baselines = scenario_baselines(plan, frame, swept) if not plan.get("horizon") else {}
+    baselines = scenario_baselines(plan, frame, swept)
     horizon = plan.get("horizon") or next((b["horizon"] for b in baselines.values()), None)
-    return sweep_answer(frame, swept, labels, horizon)
+    return sweep_answer(frame, swept, labels, horizon, sweep_cast(baselines))
 
 
 def build_sweep_report(frame: pd.DataFrame, manifest: dict, name: str,
@@ -186,7 +195,7 @@ def build_sweep_report(frame: pd.DataFrame, manifest: dict, name: str,
         ("commit", manifest.get("git_commit")),
         ("built", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
     ])
-    header = f"<h1>Sweep: {html.escape(name)}</h1>{answer_block(frame, labels, horizon)}{meta}"
+    header = f"<h1>Sweep: {html.escape(name)}</h1>{answer_block(frame, labels, horizon, sweep_cast(baselines))}{meta}"
     failed = frame[frame["status"] != "ok"]
     footer = ""
     if len(failed):

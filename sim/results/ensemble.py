@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,8 +11,12 @@ from sim import checks
 from sim.engine.ensemble import FIXED_POINT
 from sim.engine.layout import CLASH_CAUSES, Summaries
 from sim.engine.pack import compile_params
-from sim.engine.runner import DEFAULT_BATCH, run_batches
+from sim.engine.runner import DEFAULT_BATCH, check_threads, new_summaries, run_batches
+from sim.files import parquet_table
 from sim.scenario.spec import Scenario, check_scenario
+
+from . import columns as col
+from .outcomes import OutcomeCounts
 
 
 class DivergenceError(RuntimeError):
@@ -35,15 +40,18 @@ class WeeklyCounts:
 
 @dataclass
 class EnsembleResult:
-    """What :func:`run_ensemble` returns: per-replicate summaries and per-week statistics."""
+    """What :func:`run_ensemble` returns: per-week statistics, outcome counts and (unless streamed to a
+    file) the per-replicate summaries."""
 
     scenario: Scenario
     seed: int
     replicates: int
-    summary: pd.DataFrame
+    summary: pd.DataFrame | None  # None when the summaries went to ``summary_file`` only
     counts: WeeklyCounts
+    outcomes: OutcomeCounts
     wall_time: float
     threads: int
+    summary_file: Path | None = None
     extra: dict = field(default_factory=dict)
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -56,7 +64,7 @@ class EnsembleResult:
         return headline(self)
 
     def save(self, directory, *, overwrite: bool = False, **manifest_extra) -> None:
-        from .tables import save_ensemble
+        from .storage import save_ensemble
         save_ensemble(self, directory, overwrite=overwrite, **manifest_extra)
 
     def check_divergence(self, max_share: float = checks.MAX_DIVERGED_SHARE) -> None:
@@ -66,7 +74,7 @@ class EnsembleResult:
         number) and stopped; headline numbers over such replicates are not results.
         """
         max_share = checks.number("max_diverged_share", max_share, 0.0, 1.0)
-        diverged = int(self.summary["diverged"].sum())
+        diverged = self.outcomes.diverged
         if diverged <= max_share * self.replicates:
             return
         s = self.scenario
@@ -78,31 +86,84 @@ class EnsembleResult:
 
 
 def run_ensemble(scenario: Scenario, replicates: int, seed: int, *, threads: int | None = None,
-                 progress: bool = False, batch: int = DEFAULT_BATCH) -> EnsembleResult:
+                 progress: bool = False, batch: int = DEFAULT_BATCH, summary_file=None) -> EnsembleResult:
     """Run ``replicates`` independent replicates of ``scenario`` on the Numba kernel.
 
     Replicate ``r`` draws its random numbers from ``(seed, r, ...)`` only, so the
     result is the same for any ``threads`` and ``batch``. ``progress`` shows a
-    progress bar over batches, and a notice while a first run compiles the kernel.
+    progress bar over batches. With ``summary_file`` (a path), the per-replicate
+    summaries are written there batch by batch as Parquet and not kept
+    (``result.summary`` is None): memory then does not grow with ``replicates``.
+    Tables and headline come from counts either way, so they are the same.
     """
     check_scenario(scenario)
     checks.integer("replicates", replicates, 1)
     checks.seed(seed)
-    threads = checks.threads(threads)
+    threads = check_threads(threads)
     checks.integer("batch", batch, 1)
     checks.flag("progress", progress)
     p = compile_params(scenario)
+    outcomes = OutcomeCounts(p.n_rungs, scenario.horizon + 1, p.n_members)
+    kept = None if summary_file is not None else new_summaries(replicates, p.n_rungs)
+    writer = None if summary_file is None else _SummaryWriter(Path(summary_file), scenario, seed, replicates)
     bar = _progress(replicates, progress, scenario.name)
+
+    def on_batch(summaries: Summaries, first: int, count: int) -> None:
+        outcomes.add(summaries, count)
+        if kept is not None:
+            for whole, part in zip(kept, summaries):
+                whole[..., first:first + count] = part[..., :count]
+        if writer is not None:
+            writer.write(_frame(_rows(summaries, count), scenario, first))
+        if bar is not None:
+            bar.update(count)
+
     try:
-        done = run_batches(p, int(seed), replicates, threads=threads, batch=batch,
-                           on_batch=None if bar is None else bar.update, notice=progress)
+        done = run_batches(p, int(seed), replicates, on_batch, threads=threads, batch=batch, notice=progress)
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
     finally:
         if bar is not None:
             bar.close()
+    if writer is not None:
+        writer.close()
     counts = WeeklyCounts(hist_max=done.hist_max, fixed_point=FIXED_POINT, **done.counts._asdict())
     return EnsembleResult(scenario=scenario, seed=int(seed), replicates=int(replicates),
-                          summary=_frame(done.summaries, scenario), counts=counts, wall_time=done.wall_time,
-                          threads=done.threads)
+                          summary=None if kept is None else _frame(kept, scenario), counts=counts,
+                          outcomes=outcomes, wall_time=done.wall_time, threads=done.threads,
+                          summary_file=None if writer is None else writer.path)
+
+
+def _rows(s: Summaries, count: int) -> Summaries:
+    """The first ``count`` rows of every summary column."""
+    return Summaries(*(a[..., :count] for a in s))
+
+
+class _SummaryWriter:
+    """Summary rows appended to one Parquet file, one row group a batch; ``abort`` removes the file."""
+
+    def __init__(self, path: Path, scenario: Scenario, seed: int, replicates: int):
+        self.path, self.writer = path, None
+        self.meta = {"scenario": scenario.name, "seed": int(seed), "replicates": int(replicates),
+                     "rungs": list(scenario.rung_names)}
+
+    def write(self, frame: pd.DataFrame) -> None:
+        import pyarrow.parquet as pq
+        table = parquet_table(frame, self.meta)
+        if self.writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.writer = pq.ParquetWriter(self.path, table.schema)
+        self.writer.write_table(table)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+    def abort(self) -> None:
+        self.close()
+        self.path.unlink(missing_ok=True)
 
 
 def _progress(total: int, enabled: bool, name: str):
@@ -112,12 +173,12 @@ def _progress(total: int, enabled: bool, name: str):
     return tqdm(total=total, desc=f"{name}", unit="rep", unit_scale=True, dynamic_ncols=True)
 
 
-def _frame(out: Summaries, scenario: Scenario) -> pd.DataFrame:
+def _frame(out: Summaries, scenario: Scenario, first: int = 0) -> pd.DataFrame:
     n = out.max_rung.shape[0]
     columns = {
-        "replicate": np.arange(n, dtype=np.int64),
+        "replicate": np.arange(first, first + n, dtype=np.int64),
         "max_rung": out.max_rung,
-        f"max_rung_{scenario.roles.adversary}": out.max_rung_adversary,
+        col.max_rung_of(scenario.roles.adversary): out.max_rung_adversary,
         "clash": out.clash_week >= 0,
         "clash_week": out.clash_week,
         "clash_cause": pd.Categorical.from_codes(out.clash_cause, categories=list(CLASH_CAUSES)),
@@ -131,6 +192,6 @@ def _frame(out: Summaries, scenario: Scenario) -> pd.DataFrame:
         "diverged_week": out.diverged_week,
     }
     for r in range(out.first_week.shape[0]):
-        columns[f"first_week_rung_{r}"] = out.first_week[r]
+        columns[col.first_week(r)] = out.first_week[r]
     # the columns already have their final dtypes: no copy of a possibly very long table
     return pd.DataFrame(columns, copy=False)

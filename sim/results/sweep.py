@@ -14,8 +14,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import os
-import platform
 import time
 import warnings
 from pathlib import Path
@@ -23,7 +21,9 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from .tables import atomic_write_parquet, atomic_write_text, git_commit, versions
+from sim.files import atomic_write_parquet, atomic_write_text
+
+from .provenance import git_commit, machine, versions
 from sim.scenario.spec import Scenario
 
 JOB_FILE = "job.json"
@@ -71,7 +71,7 @@ def finished_job(job_dir, fingerprint: str) -> dict | None:
 
 def check_fresh(run_dir, *, overwrite: bool, resume: bool) -> None:
     """Refuse a design run into a folder whose job already finished, unless ``overwrite`` or ``resume``."""
-    from .tables import RunExistsError
+    from .storage import RunExistsError
     info = read_job(run_dir)
     if info is None or overwrite or resume:
         return
@@ -233,7 +233,7 @@ def sweep_manifest(table: pd.DataFrame, counts: dict, plan: dict) -> dict:
         "params": param_columns(table), "swept": swept_params(table),
         "scenarios": sorted(table["scenario"].dropna().astype(str).unique().tolist()),
         "versions": versions(), "git_commit": git_commit(),
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
+        "machine": machine(),
     }
 
 

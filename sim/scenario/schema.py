@@ -327,7 +327,7 @@ def with_key_table(markdown: str) -> str:
 
 def write_schema(path: Path = SCHEMA_FILE, docs: Path | None = None) -> list[Path]:
     """Write the schema (and refresh the key table of ``docs``); returns the files written."""
-    from sim.results.tables import atomic_write_text
+    from sim.files import atomic_write_text
 
     atomic_write_text(Path(path), schema_text())
     written = [Path(path)]

@@ -23,7 +23,9 @@ from typing import Any, Iterable
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from .load import VARIANT_KEYS, ScenarioError, resolve_extends, resolve_path
+from .load import VARIANT_KEYS, resolve_extends, resolve_path
+
+from .errors import ScenarioError
 
 _DIRECTION = re.compile(r"direction:\s*([^;]*)", re.IGNORECASE)
 _SIZE = re.compile(r"size:\s*([^;]*)", re.IGNORECASE)

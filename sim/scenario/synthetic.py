@@ -20,7 +20,8 @@ import dataclasses
 import numpy as np
 
 from .spec import Scenario
-from .load import build_scenario, load_scenario
+from .build import build_scenario
+from .load import load_scenario
 
 ADVERSARY_TARGETS = 4   # states the adversary's leader presses, like Russia's four in the baseline
 ADVERSARY_REACTIONS = 5

@@ -2,7 +2,7 @@
 
 ``states.<id>.x``, ``states.<id>.coalition.commitment``, ``states.*.coalition.commitment``
 (every coalition member), ``leaders.<id>.resolve``, ``factions.<id>.support``,
-``domestic.guarantee``, ``crisis.ceasefire``, ... (:data:`EVENT_TARGETS`). The loader
+``domestic.guarantee``, ``crisis.ceasefire``, ... (:data:`EVENT_TARGETS`). The cross-reference checks (``references``)
 checks targets with it, the kernel's packing turns them into codes and indices, and the
 plain-Python reference into attributes of its agents.
 """

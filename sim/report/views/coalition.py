@@ -1,4 +1,4 @@
-"""The coalition and its US guarantee: members deployed, commitment per member, G and P."""
+"""The coalition and the guarantor's guarantee: members deployed, commitment per member, G and P."""
 from __future__ import annotations
 
 from typing import Mapping
@@ -6,9 +6,10 @@ from typing import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from .common import KEY_ACTOR_COLOURS, band, missing, style
+from .cast import Cast
+from .common import ROLE_COLOURS, band, missing, quantile_columns, style
 
-GUARANTEE_COLOUR = KEY_ACTOR_COLOURS["USA"]
+GUARANTEE_COLOUR = ROLE_COLOURS["guarantor"]
 CAPITAL_COLOUR = "#ff7f0e"
 
 
@@ -24,8 +25,9 @@ def deployment_chart(deployed: pd.DataFrame, weekly: pd.DataFrame | None = None)
         z=grid.values, x=grid.columns, y=grid.index, colorscale="Blues", zmin=0, name="share",
         colorbar=dict(title=dict(text="share of<br>replicates"), tickformat=".0%", x=1.02),
         hovertemplate="week %{x}: exactly %{y} members deployed<br>in %{z:.1%} of replicates<extra></extra>"))
-    if weekly is not None and {"deployed_q50", "week"} <= set(weekly.columns):
-        fig.add_trace(go.Scatter(x=weekly["week"], y=weekly["deployed_q50"], name="median", mode="lines",
+    median = quantile_columns("deployed")[2]
+    if weekly is not None and {median, "week"} <= set(weekly.columns):
+        fig.add_trace(go.Scatter(x=weekly["week"], y=weekly[median], name="median", mode="lines",
                                  line=dict(color="#e6550d", width=2.5, shape="hv"),
                                  hovertemplate="week %{x}: median %{y:.0f} members deployed<extra></extra>"))
     style(fig, title, "week", "members deployed (count)", height=460)
@@ -65,21 +67,23 @@ def commitment_chart(members: pd.DataFrame, deploy_thresholds: Mapping[str, floa
     return fig
 
 
-def guarantee_chart(weekly: pd.DataFrame) -> go.Figure:
-    """US guarantee credibility G and political capital P: median, 50% and 90% bands."""
-    title = "US guarantee credibility G and political capital P"
+def guarantee_chart(weekly: pd.DataFrame, cast: Cast | None = None) -> go.Figure:
+    """The guarantor's guarantee credibility G and its leader's political capital P: median, 50% and 90% bands."""
+    guarantee = (cast or Cast()).guarantee
+    title = f"{guarantee[0].upper()}{guarantee[1:]} and its leader's political capital P"
     series = (("guarantee", "guarantee credibility G", GUARANTEE_COLOUR), ("capital", "political capital P", CAPITAL_COLOUR))
-    columns = [f"{name}_{q}" for name, _, _ in series for q in ("q05", "q25", "q50", "q75", "q95")]
+    columns = [c for name, _, _ in series for c in quantile_columns(name)]
     if (fig := missing(weekly, ("week", *columns), title)) is not None:
         return fig
     weeks = weekly["week"]
     fig = go.Figure()
     for name, label, colour in series:
-        fig.add_trace(band(weeks, weekly[f"{name}_q05"], weekly[f"{name}_q95"], colour, 0.12, legendgroup=name))
-        fig.add_trace(band(weeks, weekly[f"{name}_q25"], weekly[f"{name}_q75"], colour, 0.25, legendgroup=name))
-        fig.add_trace(go.Scatter(x=weeks, y=weekly[f"{name}_q50"], name=label, legendgroup=name, mode="lines",
+        q05, q25, q50, q75, q95 = quantile_columns(name)
+        fig.add_trace(band(weeks, weekly[q05], weekly[q95], colour, 0.12, legendgroup=name))
+        fig.add_trace(band(weeks, weekly[q25], weekly[q75], colour, 0.25, legendgroup=name))
+        fig.add_trace(go.Scatter(x=weeks, y=weekly[q50], name=label, legendgroup=name, mode="lines",
                                  line=dict(color=colour, width=2.5),
-                                 customdata=weekly[[f"{name}_q05", f"{name}_q95"]].to_numpy(),
+                                 customdata=weekly[[q05, q95]].to_numpy(),
                                  hovertemplate=(f"{label}, week %{{x}}<br>median %{{y:.3f}}"
                                                 "<br>90%: %{customdata[0]:.3f}–%{customdata[1]:.3f}<extra></extra>")))
     style(fig, title, "week", "value on [0, 1]", height=440, legend_title="median, 50% and 90% bands")

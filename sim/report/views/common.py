@@ -1,4 +1,4 @@
-"""Shared pieces of every view: colours per actor, bloc, rung and scenario; messages; layout."""
+"""Shared pieces of every view: colours per actor, bloc, rung and scenario; quantile columns; messages; layout."""
 from __future__ import annotations
 
 from typing import Iterable, Sequence
@@ -8,33 +8,55 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative, sample_colorscale
 
-KEY_ACTORS = ("RUS", "USA", "FRA", "GBR", "POL", "DEU", "CHN", "UKR")
-BLOC_COLOURS = {"NATO": "#1f77b4", "SCO": "#d62728", "partner": "#2ca02c", "EU": "#9467bd"}
-# Key actors keep their colour whichever of them a scenario or figure shows, so a
-# reader can carry "Russia is red" from one figure (and one scenario) to the next.
-KEY_ACTOR_COLOURS = {"RUS": "#d62728", "USA": "#1f77b4", "FRA": "#17becf", "GBR": "#9467bd",
-                     "POL": "#e377c2", "DEU": "#7f7f7f", "CHN": "#8c564b", "UKR": "#ff7f0e"}
-_OTHER_PALETTE = [c for c in qualitative.Dark24 + qualitative.Alphabet
-                  if c.lower() not in {v.lower() for v in KEY_ACTOR_COLOURS.values()}]
-SCENARIO_PALETTE = qualitative.Safe
+from sim.results import columns as col
+from .cast import Cast
+
+# The median and the bounds of the 50% and 90% bands; the names come from the result tables.
+BAND_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def quantile_columns(of: str = "") -> tuple[str, str, str, str, str]:
+    """Columns of the band quantiles (5%, 25%, median, 75%, 95%), of the levels or of ``of``."""
+    return tuple(col.quantile(q, of) for q in BAND_QUANTILES)
+
+
+# Roles keep their colour in every figure and every scenario, so a reader can carry
+# "the adversary is red" from one figure to the next; the other key actors (states with
+# a leader) take the next colours in the scenario's order of leaders.
+ROLE_COLOURS = {"adversary": "#d62728", "guarantor": "#1f77b4", "coalition_lead": "#17becf"}
+KEY_PALETTE = ["#9467bd", "#e377c2", "#7f7f7f", "#8c564b", "#ff7f0e"]
+_RESERVED = {c.lower() for c in [*ROLE_COLOURS.values(), *KEY_PALETTE]}
+_OTHER_PALETTE = [c for c in qualitative.Dark24 + qualitative.Alphabet if c.lower() not in _RESERVED]
+# Blocs: the adversary's red, the guarantor's blue, the others green, purple, ...
+BLOC_PALETTE = ["#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2"]
 OTHER_BLOC = "#bcbd22"
+SCENARIO_PALETTE = qualitative.Safe
 FONT = dict(family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif", size=13)
 
 
-def actor_colours(actors: Sequence[str]) -> dict[str, str]:
-    """A stable colour per actor: key actors fixed, the others in the order given.
+def actor_colours(actors: Sequence[str], cast: Cast | None = None) -> dict[str, str]:
+    """A stable colour per actor: by role, then the other key actors, then the rest in the order given.
 
     Pass the run's full actor list (the manifest's ``actors``) so that an actor
     outside the key set keeps one colour across every figure of a report.
     """
-    others = [a for a in dict.fromkeys(actors) if a not in KEY_ACTOR_COLOURS]
-    colours = {a: KEY_ACTOR_COLOURS[a] for a in actors if a in KEY_ACTOR_COLOURS}
+    cast = cast or Cast()
+    colours = {getattr(cast, r): c for r, c in ROLE_COLOURS.items() if getattr(cast, r)}
+    key = [a for a in cast.key_actors if a not in colours][:len(KEY_PALETTE)]
+    colours.update(zip(key, KEY_PALETTE))
+    others = [a for a in dict.fromkeys(actors) if a not in colours]
     colours.update({a: _OTHER_PALETTE[i % len(_OTHER_PALETTE)] for i, a in enumerate(others)})
     return colours
 
 
-def bloc_colour(bloc: str) -> str:
-    return BLOC_COLOURS.get(bloc, OTHER_BLOC)
+def bloc_colours(blocs: Sequence[str], cast: Cast | None = None) -> dict[str, str]:
+    """A colour per bloc: the adversary's red and the guarantor's blue, the others in the order given."""
+    cast = cast or Cast()
+    colours = {cast.blocs.get(getattr(cast, r) or ""): ROLE_COLOURS[r] for r in ("guarantor", "adversary")}
+    colours.pop(None, None)
+    others = [b for b in dict.fromkeys(blocs) if b not in colours]
+    colours.update({b: BLOC_PALETTE[i] if i < len(BLOC_PALETTE) else OTHER_BLOC for i, b in enumerate(others)})
+    return colours
 
 
 def scenario_colours(labels: Sequence[str]) -> dict[str, str]:

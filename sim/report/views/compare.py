@@ -11,8 +11,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from sim.results import columns as col
 from sim.results.stats import wilson_interval
-from .common import band, message_figure, rung_label, scenario_colours, style
+from .cast import Cast
+from .common import band, message_figure, quantile_columns, rung_label, scenario_colours, style
 
 FIRST_RUNG_COMPARED = 3  # lower rungs are reached by nearly every replicate of every scenario
 
@@ -43,7 +45,7 @@ def outcome_comparison(weekly: Mapping[str, pd.DataFrame], replicates: Mapping[s
         return message_figure("No scenarios with results to compare.", title)
     colours = scenario_colours(list(tables))
     # A rung every replicate of every scenario reaches (or none does) tells scenarios nothing apart.
-    finals = {r: [float(t[f"p_crossed_{r}"].iloc[-1]) for t in tables.values() if f"p_crossed_{r}" in t]
+    finals = {r: [float(t[col.crossed(r)].iloc[-1]) for t in tables.values() if col.crossed(r) in t]
               for r in range(FIRST_RUNG_COMPARED, len(rung_names))}
     rungs = [r for r, ps in finals.items() if ps and max(ps) > 0 and min(ps) < 1]
     outcomes = ["direct clash"] + [f"reached rung {rung_label(r, rung_names[r]).replace(' ', '<br>', 1)}"
@@ -52,7 +54,7 @@ def outcome_comparison(weekly: Mapping[str, pd.DataFrame], replicates: Mapping[s
     for label, table in tables.items():
         last = table.iloc[-1]
         n = int(replicates.get(label, 0))
-        crossed = np.array([float(last.get(f"p_crossed_{r}", np.nan)) for r in rungs])
+        crossed = np.array([float(last.get(col.crossed(r), np.nan)) for r in rungs])
         lo, hi = wilson_interval(crossed * n, n) if n else (crossed * np.nan, crossed * np.nan)
         p = np.concatenate([[last["p_clash"]], crossed]).astype(float)
         lo = np.concatenate([[last["p_clash_lo"]], lo]).astype(float)
@@ -69,9 +71,12 @@ def outcome_comparison(weekly: Mapping[str, pd.DataFrame], replicates: Mapping[s
     return fig
 
 
-def clash_comparison(weekly: Mapping[str, pd.DataFrame]) -> go.Figure:
-    """Cumulative probability of a direct clash by week, one curve and 95% band per scenario."""
-    title = "Probability of a direct NATO–Russia clash by week, per scenario (95% bands)"
+def clash_comparison(weekly: Mapping[str, pd.DataFrame], cast: Cast | None = None) -> go.Figure:
+    """Cumulative probability of a direct clash by week, one curve and 95% band per scenario.
+
+    ``cast``: what the scenarios share (:func:`sim.report.views.cast.shared_cast`), which names the adversary.
+    """
+    title = f"Probability of a {(cast or Cast()).clash} by week, per scenario (95% bands)"
     tables = _usable(weekly, ("week", "p_clash", "p_clash_lo", "p_clash_hi"))
     if not tables:
         return message_figure("No scenarios with results to compare.", title)
@@ -81,36 +86,46 @@ def clash_comparison(weekly: Mapping[str, pd.DataFrame]) -> go.Figure:
     return fig
 
 
-def level_comparison(steps: Mapping[str, pd.DataFrame], actor: str = "RUS") -> go.Figure:
-    """One actor's escalation level by week in each scenario: median and 50% band."""
-    title = f"Escalation level of {actor} by week, per scenario (median and 50% band)"
-    tables = {k: t[t["actor"] == actor].sort_values("week")
-              for k, t in _usable(steps, ("week", "actor", "q25", "q50", "q75")).items()}
+def level_comparison(steps: Mapping[str, pd.DataFrame], actor: str | Mapping[str, str | None],
+                     name: str | None = None) -> go.Figure:
+    """One actor's escalation level by week in each scenario: median and 50% band.
+
+    ``actor`` is a state id, or per scenario label the id to draw (each scenario's own
+    adversary); ``name`` is what titles call it (default: the id).
+    """
+    own = dict(actor) if isinstance(actor, Mapping) else {label: actor for label in steps or {}}
+    name = name or (actor if isinstance(actor, str) else "the actor")
+    title = f"Escalation level of {name} by week, per scenario (median and 50% band)"
+    _, q25, q50, q75, _ = quantile_columns()
+    tables = {k: t[t["actor"] == own.get(k)].sort_values("week")
+              for k, t in _usable(steps, ("week", "actor", q25, q50, q75)).items()}
     tables = {k: t for k, t in tables.items() if len(t)}
     if not tables:
-        return message_figure(f"No levels of {actor} to compare.", title)
-    fig = _curves_with_bands(tables, "q25", "q50", "q75", "median level %{y:.2f}")
-    style(fig, title, "week", f"escalation level x of {actor}", height=440, legend_title="scenario")
+        return message_figure(f"No levels of {name} to compare.", title)
+    fig = _curves_with_bands(tables, q25, q50, q75, "median level %{y:.2f}")
+    style(fig, title, "week", f"escalation level x of {name}", height=440, legend_title="scenario")
     return fig
 
 
-def final_state_comparison(weekly: Mapping[str, pd.DataFrame]) -> go.Figure:
-    """Members deployed and US guarantee credibility at the horizon, per scenario (box: 25–75%, whiskers: 5–95%)."""
-    title = "At the horizon, per scenario: members deployed and US guarantee (box 25–75%, whiskers 5–95%)"
-    panels = (("deployed", "coalition members deployed (count)"), ("guarantee", "US guarantee credibility G"))
-    needed = [f"{name}_{q}" for name, _ in panels for q in ("q05", "q25", "q50", "q75", "q95")]
+def final_state_comparison(weekly: Mapping[str, pd.DataFrame], cast: Cast | None = None) -> go.Figure:
+    """Members deployed and guarantee credibility at the horizon, per scenario (box: 25–75%, whiskers: 5–95%)."""
+    guarantee = (cast or Cast()).guarantee
+    title = ("At the horizon, per scenario: members deployed and guarantee credibility G "
+             "(box 25–75%, whiskers 5–95%)")
+    panels = (("deployed", "coalition members deployed (count)"), ("guarantee", guarantee))
+    needed = [c for name, _ in panels for c in quantile_columns(name)]
     tables = _usable(weekly, needed)
     if not tables:
         return message_figure("No scenarios with results to compare.", title)
     colours = scenario_colours(list(tables))
     fig = make_subplots(rows=1, cols=2, subplot_titles=[p[1] for p in panels], horizontal_spacing=0.12)
-    for col, (name, _) in enumerate(panels, start=1):
+    for panel, (name, _) in enumerate(panels, start=1):
         for label, t in tables.items():
             last = t.iloc[-1]
+            q05, q25, q50, q75, q95 = (last[c] for c in quantile_columns(name))
             fig.add_trace(go.Box(
-                x=[label], q1=[last[f"{name}_q25"]], median=[last[f"{name}_q50"]], q3=[last[f"{name}_q75"]],
-                lowerfence=[last[f"{name}_q05"]], upperfence=[last[f"{name}_q95"]], name=label,
-                marker_color=colours[label], legendgroup=label, showlegend=col == 1), row=1, col=col)
+                x=[label], q1=[q25], median=[q50], q3=[q75], lowerfence=[q05], upperfence=[q95], name=label,
+                marker_color=colours[label], legendgroup=label, showlegend=panel == 1), row=1, col=panel)
     style(fig, title, "", "", height=440, legend_title="scenario")
     fig.update_yaxes(title_text="members deployed", row=1, col=1)
     fig.update_yaxes(title_text="G on [0, 1]", range=[0, 1], row=1, col=2)

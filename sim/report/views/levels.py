@@ -6,41 +6,47 @@ from typing import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from .common import KEY_ACTORS, actor_colours, band, missing, rung_label, style
+from sim.results import columns as col
+from .cast import Cast
+from .common import actor_colours, band, missing, quantile_columns, rung_label, style
 
-QUANTILE_COLUMNS = ("q05", "q25", "q50", "q75", "q95")
+MAX_SHOWN = 8  # actors drawn when the scenario names no key actors
 
 
-def _shown_actors(steps: pd.DataFrame, actors: Sequence[str] | None) -> list[str]:
+def _shown_actors(steps: pd.DataFrame, actors: Sequence[str] | None, cast: Cast) -> list[str]:
     present = list(dict.fromkeys(steps["actor"]))
-    return [a for a in (actors or KEY_ACTORS) if a in present] or present[:8]
+    return [a for a in (actors or cast.key_actors) if a in present] or present[:MAX_SHOWN]
 
 
 def fan_chart(steps: pd.DataFrame, rungs: Sequence[dict], actors: Sequence[str] | None = None,
-              all_actors: Sequence[str] | None = None) -> go.Figure:
+              all_actors: Sequence[str] | None = None, cast: Cast | None = None) -> go.Figure:
     """Escalation level per actor: median line, 50% and 90% bands; rungs as labelled bands.
 
-    ``rungs`` are ``{"name", "threshold"}`` records in ladder order; ``all_actors``
-    (the run's actor list) fixes colours of actors outside the key set.
+    ``rungs`` are ``{"name", "threshold"}`` records in ladder order; ``actors`` are
+    drawn, by default the ``cast``'s key actors; ``all_actors`` (the run's actor list)
+    fixes colours of actors outside the key set.
     """
     title = "Escalation level by week: median, 50% and 90% of replicates"
-    if (fig := missing(steps, ("week", "actor", *QUANTILE_COLUMNS), title)) is not None:
+    q05, q25, q50, q75, q95 = quantile_columns()
+    if (fig := missing(steps, ("week", "actor", q05, q25, q50, q75, q95), title)) is not None:
         return fig
-    shown = _shown_actors(steps, actors)
-    colours = actor_colours(list(all_actors or []) + list(dict.fromkeys(steps["actor"])))
+    cast = cast or Cast()
+    shown = _shown_actors(steps, actors, cast)
+    colours = actor_colours(list(all_actors or []) + list(dict.fromkeys(steps["actor"])), cast)
     fig = go.Figure()
     top = 0.0
     for a in shown:
         d = steps[steps["actor"] == a].sort_values("week").round(3)
         c = colours[a]
-        top = max(top, float(d["q95"].max()))
-        fig.add_trace(band(d["week"], d["q05"], d["q95"], c, 0.10, legendgroup=a))
-        fig.add_trace(band(d["week"], d["q25"], d["q75"], c, 0.22, legendgroup=a))
+        top = max(top, float(d[q95].max()))
+        fig.add_trace(band(d["week"], d[q05], d[q95], c, 0.10, legendgroup=a))
+        fig.add_trace(band(d["week"], d[q25], d[q75], c, 0.22, legendgroup=a))
         fig.add_trace(go.Scatter(
-            x=d["week"], y=d["q50"], name=a, legendgroup=a, mode="lines", line=dict(color=c, width=2.5),
-            customdata=d[["q25", "q75", "q05", "q95"]].to_numpy(),
-            hovertemplate=(f"<b>{a}</b> week %{{x}}<br>median level %{{y:.2f}}<br>50%: %{{customdata[0]:.2f}}"
-                           "–%{customdata[1]:.2f}<br>90%: %{customdata[2]:.2f}–%{customdata[3]:.2f}<extra></extra>")))
+            x=d["week"], y=d[q50], name=a, legendgroup=a, mode="lines", line=dict(color=c, width=2.5),
+            customdata=d[[q25, q75, q05, q95]].to_numpy(),
+            hovertemplate=(f"<b>{cast.label(a)}</b> week %{{x}}<br>median level %{{y:.2f}}"
+                           "<br>50%: %{customdata[0]:.2f}–%{customdata[1]:.2f}"
+                           "<br>90%: %{customdata[2]:.2f}–%{customdata[3]:.2f}<extra></extra>")))
     y_top = _rung_bands(fig, rungs, top)
     style(fig, title, "week", "escalation level x", height=540, legend_title="actor", legend="top")
     fig.update_yaxes(range=[0, y_top], zeroline=False)
@@ -74,15 +80,20 @@ def _rung_bands(fig: go.Figure, rungs: Sequence[dict], top: float) -> float:
     return y_top
 
 
-def occupancy_heatmap(steps: pd.DataFrame, rung_names: Sequence[str], actors: Sequence[str] | None = None) -> go.Figure:
-    """Share of replicates in which an actor stands on each rung, by week; a menu picks the actor."""
+def occupancy_heatmap(steps: pd.DataFrame, rung_names: Sequence[str], actors: Sequence[str] | None = None,
+                      cast: Cast | None = None) -> go.Figure:
+    """Share of replicates in which an actor stands on each rung, by week; buttons pick the actor.
+
+    ``actors`` are offered, by default the ``cast``'s key actors (the adversary first).
+    """
     title = "Rung occupancy by week: share of replicates on each rung"
-    rung_cols = [f"p_rung_{r}" for r in range(len(rung_names))]
+    rung_cols = [col.rung_share(r) for r in range(len(rung_names))]
     if not rung_names:
         return missing(None, (), title, "rungs")
     if (fig := missing(steps, ("week", "actor", *rung_cols), title)) is not None:
         return fig
-    shown = _shown_actors(steps, actors)
+    cast = cast or Cast()
+    shown = _shown_actors(steps, actors, cast)
     labels = [rung_label(r, n) for r, n in enumerate(rung_names)]
     fig = go.Figure()
     for i, a in enumerate(shown):
@@ -91,7 +102,8 @@ def occupancy_heatmap(steps: pd.DataFrame, rung_names: Sequence[str], actors: Se
         fig.add_trace(go.Heatmap(
             z=z, x=d["week"], y=labels, zmin=0, zmax=1, colorscale="YlOrRd", visible=(i == 0), name=a,
             colorbar=dict(title=dict(text="share of<br>replicates"), tickformat=".0%"),
-            hovertemplate=f"<b>{a}</b> week %{{x}}<br>on rung %{{y}}<br>in %{{z:.1%}} of replicates<extra></extra>"))
+            hovertemplate=(f"<b>{cast.label(a)}</b> week %{{x}}<br>on rung %{{y}}"
+                           "<br>in %{z:.1%} of replicates<extra></extra>")))
     buttons = [dict(label=a, method="update",
                     args=[{"visible": [j == i for j in range(len(shown))]}, {"title.text": f"{title}: {a}"}])
                for i, a in enumerate(shown)]

@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .common import KEY_ACTORS, missing, style
+from .cast import Cast
+from .common import missing, style
 
 KIND_STYLE = {  # kind: (legend label, marker symbol, colour)
     "action": ("leader action", "circle", "#6baed6"),
@@ -18,10 +19,11 @@ KIND_STYLE = {  # kind: (legend label, marker symbol, colour)
 }
 
 
-def timeline_chart(events: pd.DataFrame) -> go.Figure:
+def timeline_chart(events: pd.DataFrame, cast: Cast | None = None) -> go.Figure:
     """Events by actor and week with hover text; leaders' "hold" actions are left out as noise.
 
-    Rung changes are shown only when the run has nothing else to tell.
+    Rung changes are shown only when the run has nothing else to tell. The ``cast``'s
+    key actors come first, from the top.
     """
     title = "One run, week by week (Mesa narrative): events by actor"
     if (fig := missing(events, ("week", "actor", "kind", "detail"), title, "narrative events")) is not None:
@@ -31,7 +33,8 @@ def timeline_chart(events: pd.DataFrame) -> go.Figure:
     if shown.empty:
         shown = events
     present = list(dict.fromkeys(shown["actor"]))
-    order = [a for a in KEY_ACTORS if a in present] + [a for a in present if a not in KEY_ACTORS]
+    key = (cast or Cast()).key_actors
+    order = [a for a in key if a in present] + [a for a in present if a not in key]
     fig = go.Figure()
     for kind, d in shown.groupby("kind", sort=False):
         label, symbol, colour = KIND_STYLE.get(kind, (kind, "circle", "#636363"))

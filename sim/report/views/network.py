@@ -1,8 +1,9 @@
 """The actors as a network over time: states sized by capability, coloured by bloc, joined by hostility.
 
 A hostility edge j → i is the reaction term k_ij x_j of ``docs/model.md``: how much
-the median level of j that week pushes i up. Alignment (NATO, EU, SCO) is drawn as
-node colour and an EU ring rather than as edges, which would join almost every pair.
+the median level of j that week pushes i up. Alignment is drawn as node colour (the
+bloc) and a ring (membership of a group that is no state's bloc, the EU in the
+baseline) rather than as edges, which would join almost every pair.
 """
 from __future__ import annotations
 
@@ -13,30 +14,53 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .common import BLOC_COLOURS, KEY_ACTORS, actor_colours, bloc_colour, message_figure, missing, style
+from .cast import Cast, cast_of
+from .common import actor_colours, bloc_colours, message_figure, missing, quantile_columns, style
 
 TITLE = "Actor network: hostility k·x (edge width) between states (size: capability; colour: bloc)"
-BLOC_ORDER = ("NATO", "EU", "partner", "SCO")
+RING_COLOUR = "#9467bd"
 CURVE_POINTS = 12
 ARROW_END = 0.86  # stop short of the target so the arrow head is not hidden under its node
 
 
-def _layout(states: Sequence[dict], centre: str | None) -> dict[str, tuple[float, float]]:
-    """The adversary in the middle, the others on a circle by bloc, each bloc's big states first.
+def _bloc_order(states: Sequence[dict], cast: Cast) -> list[str]:
+    """Blocs going round: the adversary's, those of no role, the coalition lead's, the guarantor's."""
+    blocs = list(dict.fromkeys(s["bloc"] for s in states))
+    ends = [cast.blocs.get(getattr(cast, r) or "") for r in ("adversary", "coalition_lead", "guarantor")]
+    first, last = [b for b in ends[:1] if b in blocs], [b for b in dict.fromkeys(ends[1:]) if b in blocs]
+    return first + [b for b in blocs if b not in first + last] + [b for b in last if b not in first]
 
-    Going round: the adversary's bloc (SCO) to the east, then partners, then NATO and
-    the EU from the biggest down, so that the small states, not two big ones, meet the SCO again.
+
+def _layout(states: Sequence[dict], cast: Cast) -> dict[str, tuple[float, float]]:
+    """The adversary in the middle, the others on a circle by bloc, each bloc's key and big states first.
+
+    Going round from the east: the adversary's bloc, then blocs of no role, then the
+    coalition's, from the biggest state down, so that the small states, not two big
+    ones, meet the adversary's bloc again.
     """
-    order = ("SCO", "partner", "NATO", "EU")
-    key_rank = {a: i for i, a in enumerate(KEY_ACTORS)}
+    known = {s["id"] for s in states}
+    centre = cast.adversary if cast.adversary in known else None
+    order = _bloc_order(states, cast)
+    key_rank = {a: i for i, a in enumerate(cast.key_actors)}
     ring = [s for s in states if s["id"] != centre]
-    ring.sort(key=lambda s: (order.index(s["bloc"]) if s["bloc"] in order else len(order),
-                             key_rank.get(s["id"], len(key_rank)), -float(s.get("capability", 0))))
+    ring.sort(key=lambda s: (order.index(s["bloc"]), key_rank.get(s["id"], len(key_rank)),
+                             -float(s.get("capability", 0))))
     pos = {centre: (0.0, 0.0)} if centre else {}
     for i, s in enumerate(ring):
         angle = -2 * math.pi * i / max(len(ring), 1)
         pos[s["id"]] = (math.cos(angle), math.sin(angle))
     return pos
+
+
+def ring_group(states: Sequence[dict]) -> str | None:
+    """The group a ring marks: the one most states share among the groups that are no state's bloc."""
+    blocs = {s["bloc"] for s in states}
+    counts: dict[str, int] = {}
+    for s in states:
+        for g in s.get("groups") or []:
+            if g not in blocs:
+                counts[g] = counts.get(g, 0) + 1
+    return max(counts, key=counts.get) if counts else None
 
 
 def _curve(p0, p1, bend: float = 0.12, end: float = ARROW_END) -> tuple[list[float], list[float]]:
@@ -66,19 +90,20 @@ def network_chart(scenario: Mapping, steps: pd.DataFrame, week: int | None = Non
     states = list((scenario or {}).get("states") or [])
     if not states:
         return message_figure("No scenario structure stored (scenario.json) to draw the network from.", TITLE)
-    if (fig := missing(steps, ("week", "actor", "q50"), TITLE)) is not None:
+    q50 = quantile_columns()[2]
+    if (fig := missing(steps, ("week", "actor", q50), TITLE)) is not None:
         return fig
     ids = [s["id"] for s in states]
     known = set(ids)
     reactions = [r for r in scenario.get("reactions") or [] if r["actor"] in known and r["responds_to"] in known]
-    centre = (scenario.get("roles") or {}).get("adversary")
-    pos = _layout(states, centre if centre in known else None)
-    median = steps.pivot_table(index="week", columns="actor", values="q50").reindex(columns=ids).fillna(0.0)
+    cast = cast_of(scenario)
+    pos = _layout(states, cast)
+    median = steps.pivot_table(index="week", columns="actor", values=q50).reindex(columns=ids).fillna(0.0)
     weeks = [int(w) for w in median.index]
     shown = weeks[-1] if week is None or week not in weeks else int(week)
     pressure = np.array([[float(r["k"]) * median.at[w, r["responds_to"]] for r in reactions] for w in weeks])
     scale = float(pressure.max()) if pressure.size and pressure.max() > 0 else 1.0
-    colours = actor_colours(ids)
+    colours = actor_colours(ids, cast)
 
     def widths(w: int) -> list[float]:
         return [round(0.4 + 9.0 * p / scale, 2) for p in pressure[weeks.index(w)]] if reactions else []
@@ -105,23 +130,26 @@ def network_chart(scenario: Mapping, steps: pd.DataFrame, week: int | None = Non
     fig.add_trace(go.Scatter(x=[m[0][mid] for m in mids], y=[m[1][mid] for m in mids], mode="markers",
                              marker=dict(size=14, color="rgba(0,0,0,0)"), customdata=edge_data(shown),
                              hovertemplate=[_edge_template(r) for r in reactions], name="hostility", showlegend=False))
-    groups = _bloc_groups(states)
+    groups = _bloc_groups(states, cast)
+    fills = bloc_colours(list(groups), cast)
+    ring = ring_group(states)
     cap_max = max(float(s.get("capability", 0)) for s in states) or 1.0
     for bloc, group in groups.items():
+        ringed = [ring is not None and ring in (s.get("groups") or []) for s in group]
         fig.add_trace(go.Scatter(
             x=[pos[s["id"]][0] for s in group], y=[pos[s["id"]][1] for s in group], mode="markers+text",
             name=f"{bloc} state", text=[s["id"] for s in group],
             textposition=[_text_position(*pos[s["id"]]) for s in group],
             # The centre node's label sits inside it: around it every direction is taken by edges.
             textfont=dict(size=11, color=["white" if pos[s["id"]] == (0.0, 0.0) else "#333" for s in group]),
-            marker=dict(color=bloc_colour(bloc), size=[12 + 38 * math.sqrt(float(s.get("capability", 0)) / cap_max)
-                                                        for s in group],
-                        line=dict(color=[BLOC_COLOURS["EU"] if "EU" in (s.get("groups") or []) else "white"
-                                         for s in group], width=[3 if "EU" in (s.get("groups") or []) else 1
-                                                                 for s in group])),
+            marker=dict(color=fills[bloc], size=[12 + 38 * math.sqrt(float(s.get("capability", 0)) / cap_max)
+                                                 for s in group],
+                        line=dict(color=[RING_COLOUR if r else "white" for r in ringed],
+                                  width=[3 if r else 1 for r in ringed])),
             customdata=node_data(shown, group), hovertemplate=[_node_template(s) for s in group]))
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="EU member (ring)",
-                             marker=dict(size=12, color="white", line=dict(color=BLOC_COLOURS["EU"], width=3))))
+    if ring is not None:
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"{ring} member (ring)",
+                                 marker=dict(size=12, color="white", line=dict(color=RING_COLOUR, width=3))))
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name="hostility j → i: k_ij × median x_j (width)",
                              line=dict(color="#555", width=4)))
     n_edges = len(reactions)
@@ -152,11 +180,13 @@ def _node_template(state: Mapping) -> str:
             "<br>median level %{customdata[1]:.2f} (%{customdata[2]})<extra></extra>")
 
 
-def _bloc_groups(states: Sequence[dict]) -> dict[str, list[dict]]:
+def _bloc_groups(states: Sequence[dict], cast: Cast) -> dict[str, list[dict]]:
+    """States by bloc, in legend order: the guarantor's bloc first, the adversary's last."""
     groups: dict[str, list[dict]] = {}
     for s in states:
         groups.setdefault(s["bloc"], []).append(s)
-    return dict(sorted(groups.items(), key=lambda kv: BLOC_ORDER.index(kv[0]) if kv[0] in BLOC_ORDER else 99))
+    order = _bloc_order(states, cast)[::-1]
+    return dict(sorted(groups.items(), key=lambda kv: order.index(kv[0])))
 
 
 def _rung_of(level: float, scenario: Mapping) -> str:

@@ -7,18 +7,20 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from sim.results import columns as col
 from sim.results.stats import wilson_interval
+from .cast import Cast
 from .common import band, missing, rung_colours, rung_label, style
 
-CLASH_NAME = "direct NATO–Russia clash"
 
-
-def crossing_chart(weekly: pd.DataFrame, rung_names: Sequence[str], replicates: int | None = None) -> go.Figure:
+def crossing_chart(weekly: pd.DataFrame, rung_names: Sequence[str], replicates: int | None = None,
+                   cast: Cast | None = None) -> go.Figure:
     """Probability that some tracked actor has reached each rung by week, with 95% Wilson bands.
 
     The bands need the number of replicates; without it only the clash curve
-    (whose bounds are stored) has one.
+    (whose bounds are stored) has one. The ``cast`` names the clash's adversary.
     """
+    clash = (cast or Cast()).clash
     title = "Probability of having reached each rung by week (95% confidence bands)"
     if (fig := missing(weekly, ("week", "p_clash", "p_clash_lo", "p_clash_hi"), title)) is not None:
         return fig
@@ -27,13 +29,13 @@ def crossing_chart(weekly: pd.DataFrame, rung_names: Sequence[str], replicates: 
     fig = go.Figure()
     at_start = []
     for r, name in enumerate(rung_names):
-        col = f"p_crossed_{r}"
-        if col not in weekly or weekly[col].max() == 0:
+        column = col.crossed(r)
+        if column not in weekly or weekly[column].max() == 0:
             continue  # a rung nobody reached adds only clutter
-        if weekly[col].iloc[0] >= 1.0:
+        if weekly[column].iloc[0] >= 1.0:
             at_start.append(r)  # reached by every replicate at the start: a flat line at 100%
             continue
-        p = weekly[col].to_numpy()
+        p = weekly[column].to_numpy()
         label = rung_label(r, name)
         if replicates:
             lo, hi = wilson_interval(p * replicates, replicates)
@@ -42,10 +44,10 @@ def crossing_chart(weekly: pd.DataFrame, rung_names: Sequence[str], replicates: 
                                  line=dict(color=colours[r], width=2),
                                  hovertemplate=f"reached <b>{name}</b> by week %{{x}}: P = %{{y:.3f}}<extra></extra>"))
     fig.add_trace(band(weeks, weekly["p_clash_lo"], weekly["p_clash_hi"], "#000000", 0.15, legendgroup="clash"))
-    fig.add_trace(go.Scatter(x=weeks, y=weekly["p_clash"], name=CLASH_NAME, legendgroup="clash",
+    fig.add_trace(go.Scatter(x=weeks, y=weekly["p_clash"], name=clash, legendgroup="clash",
                              line=dict(color="black", width=3, dash="dash"),
                              customdata=weekly[["p_clash_lo", "p_clash_hi"]].to_numpy(),
-                             hovertemplate=(f"{CLASH_NAME} by week %{{x}}: P = %{{y:.3f}}"
+                             hovertemplate=(f"{clash} by week %{{x}}: P = %{{y:.3f}}"
                                             "<br>95% CI %{customdata[0]:.3f}–%{customdata[1]:.3f}<extra></extra>")))
     if at_start:
         fig.add_annotation(text=f"rungs {at_start[0]}–{at_start[-1]} are reached by every replicate at week 0"
@@ -57,9 +59,9 @@ def crossing_chart(weekly: pd.DataFrame, rung_names: Sequence[str], replicates: 
     return fig
 
 
-def survival_chart(weekly: pd.DataFrame) -> go.Figure:
+def survival_chart(weekly: pd.DataFrame, cast: Cast | None = None) -> go.Figure:
     """Time to first clash: share of replicates with no clash yet by week (95% Wilson band)."""
-    title = "Time to first direct NATO–Russia clash: share of replicates without one"
+    title = f"Time to first {(cast or Cast()).clash}: share of replicates without one"
     if (fig := missing(weekly, ("week", "p_clash", "p_clash_lo", "p_clash_hi"), title)) is not None:
         return fig
     weeks = weekly["week"].to_numpy()

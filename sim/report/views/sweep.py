@@ -15,11 +15,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sim.results.stats import wilson_interval
+from .cast import Cast
 from .common import band, message_figure, scenario_colours, style
 
 MAX_LEVELS = 12  # more distinct values than this are binned
 BINS = 8
-OUTCOME_LABEL = "P(direct NATO-Russia clash)"
+
+
+def outcome_label(cast: Cast | None = None) -> str:
+    """``P(direct clash between Russia and the coalition)``: the outcome the figures draw, named by the ``cast``."""
+    return (cast or Cast()).clash_probability()
 
 
 def _done(table: pd.DataFrame | None) -> pd.DataFrame:
@@ -52,9 +57,9 @@ def pool(table: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     return grouped
 
 
-def scenario_bars(table: pd.DataFrame) -> go.Figure:
+def scenario_bars(table: pd.DataFrame, cast: Cast | None = None) -> go.Figure:
     """Clash probability per scenario (pooled over its points) with 95% Wilson error bars."""
-    title = f"{OUTCOME_LABEL} by scenario (95% Wilson interval)"
+    title = f"{outcome_label(cast)} by scenario (95% Wilson interval)"
     data = pool(table, ["scenario"])
     if data.empty:
         return message_figure("No finished points to show.", title)
@@ -76,14 +81,14 @@ def probability_range(table: pd.DataFrame, params: Sequence[str]) -> list[float]
 
 
 def sweep_line(table: pd.DataFrame, x: str, label: str | None = None, baseline: float | None = None,
-               y_range: Sequence[float] | None = None) -> go.Figure:
+               y_range: Sequence[float] | None = None, cast: Cast | None = None) -> go.Figure:
     """Clash probability against one parameter, a line with a 95% band per scenario.
 
     The y-axis starts at 0 (``y_range``, by default [0, top of this figure's bands]), so a
     flat effect looks flat; a dashed line marks the scenario's own ``baseline`` value.
     """
     label = label or x
-    title = f"{OUTCOME_LABEL} against {label} (95% Wilson band)"
+    title = f"{outcome_label(cast)} against {label} (95% Wilson band)"
     data = pool(table, ["scenario", x])
     if data.empty:
         return message_figure("No finished points to show.", title)
@@ -109,7 +114,7 @@ def sweep_line(table: pd.DataFrame, x: str, label: str | None = None, baseline: 
 
 
 def sweep_heatmap(table: pd.DataFrame, x: str, y: str, scenario: str | None = None,
-                  labels: dict | None = None, baseline: dict | None = None) -> go.Figure:
+                  labels: dict | None = None, baseline: dict | None = None, cast: Cast | None = None) -> go.Figure:
     """Clash probability over a pair of parameters; each cell's hover gives its 95% interval.
 
     Ticks sit at the swept values (not at round numbers between them), axis titles use
@@ -117,7 +122,7 @@ def sweep_heatmap(table: pd.DataFrame, x: str, y: str, scenario: str | None = No
     """
     labels = labels or {}
     xl, yl = labels.get(x, x), labels.get(y, y)
-    title = f"{OUTCOME_LABEL} over {xl} and {yl}" + (f" in {scenario}" if scenario else "")
+    title = f"{outcome_label(cast)} over {xl} and {yl}" + (f" in {scenario}" if scenario else "")
     if scenario is not None and table is not None and not table.empty:
         table = table[table["scenario"] == scenario]
     data = pool(table, [x, y])
@@ -144,13 +149,13 @@ def sweep_heatmap(table: pd.DataFrame, x: str, y: str, scenario: str | None = No
     return fig
 
 
-def effect_bars(effects: pd.DataFrame) -> go.Figure:
+def effect_bars(effects: pd.DataFrame, cast: Cast | None = None) -> go.Figure:
     """Effect size per parameter: the range of pooled P(clash) across its values, largest on top.
 
     ``effects`` is :func:`sim.report.answer.effect_table`; the bar spans from the lowest to the
     highest marginal probability, on an axis from 0.
     """
-    title = f"Effect size: range of {OUTCOME_LABEL} across each parameter's values"
+    title = f"Effect size: range of {outcome_label(cast)} across each parameter's values"
     if effects is None or effects.empty:
         return message_figure("No parameter varies among the finished points.", title)
     data = effects.iloc[::-1]
@@ -173,9 +178,10 @@ def short_label(path: str, labels: dict | None = None) -> str:
     return text if len(text) <= 28 else text[:27] + "…"
 
 
-def parallel_coordinates(table: pd.DataFrame, params: Sequence[str], labels: dict | None = None) -> go.Figure:
+def parallel_coordinates(table: pd.DataFrame, params: Sequence[str], labels: dict | None = None,
+                         cast: Cast | None = None) -> go.Figure:
     """Every finished point as a line through its parameter values, coloured by clash probability."""
-    title = f"Parameter points coloured by {OUTCOME_LABEL}"
+    title = f"Parameter points coloured by {outcome_label(cast)}"
     done = _done(table)
     if done.empty or not params:
         return message_figure("No finished points to show.", title)
@@ -205,9 +211,10 @@ def tornado_table(table: pd.DataFrame, params: Sequence[str], share: float = 0.2
     return frame.reindex(frame["effect"].abs().sort_values().index)
 
 
-def sensitivity_tornado(table: pd.DataFrame, params: Sequence[str], labels: dict | None = None) -> go.Figure:
+def sensitivity_tornado(table: pd.DataFrame, params: Sequence[str], labels: dict | None = None,
+                        cast: Cast | None = None) -> go.Figure:
     """Tornado: how far the clash probability moves from a parameter's low fifth to its high fifth."""
-    title = f"Sensitivity of {OUTCOME_LABEL}: mean over the lowest vs highest fifth of each parameter"
+    title = f"Sensitivity of {outcome_label(cast)}: mean over the lowest vs highest fifth of each parameter"
     data = tornado_table(table, params)
     if data.empty:
         return message_figure("No parameter varies among the finished points.", title)
@@ -223,17 +230,17 @@ def sensitivity_tornado(table: pd.DataFrame, params: Sequence[str], labels: dict
 
 
 SENSITIVITY_LABELS = {"p_clash": "P(clash)", "mean_deployed_peak": "mean members deployed at peak",
-                      "mean_max_rung_adversary": "adversary's mean highest rung"}
+                      "mean_max_rung_adversary": "mean highest rung of {adversary}"}
 
 
 def sensitivity_bars(sensitivity: pd.DataFrame, outcome: str = "p_clash", scenario: str | None = None,
-                     group: str | None = None) -> go.Figure:
+                     group: str | None = None, cast: Cast | None = None) -> go.Figure:
     """Sobol indices (first-order and total, 95% bootstrap bars) or Morris mu* of one outcome, largest on top.
 
     ``sensitivity`` is the table of ``sensitivity.parquet``; one ``scenario`` and
     ``group`` (values of Hydra-swept keys) is drawn, by default the first.
     """
-    label = SENSITIVITY_LABELS.get(outcome, outcome)
+    label = SENSITIVITY_LABELS.get(outcome, outcome).format(adversary=(cast or Cast()).adversary_name)
     data = sensitivity[(sensitivity["outcome"] == outcome) & (sensitivity["param"] != "")] \
         if sensitivity is not None and not sensitivity.empty else pd.DataFrame()
     if data.empty:

@@ -14,8 +14,8 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from .spec import Scenario
-from .schema import SCHEMA_FILE, range_text
+from sim.scenario.spec import Scenario
+from sim.scenario.schema import SCHEMA_FILE, range_text
 
 ABSENT = "—"
 WIDTH = 100
@@ -89,7 +89,7 @@ def reaction_core(s: Scenario) -> ReactionCore:
     Deterrence at the week-0 guarantee enters g; the SCO alignment is linear in the partners'
     levels, so it enters K. Decisions, deployments and noise are left out.
     """
-    from sim.engine.pack import compile_params
+    from sim.engine.pack import compile_params  # loads no Numba
     p = compile_params(s)
     n = len(s.states)
     K = np.zeros((n, n))

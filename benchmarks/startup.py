@@ -1,0 +1,57 @@
+"""Start-up: ``escalate`` to its first simulated step, cold and warm, and the kernels' compile time.
+
+A *fresh environment* is what a new clone, a new virtual environment or a CI run
+sees: no compiled kernels anywhere. Each measurement runs in a new process whose
+``XDG_CACHE_HOME`` is an empty temporary folder and without ``NUMBA_CACHE_DIR``, so
+the kernels compile into the same folder a user's first run would use
+(``sim/engine/cache.py``); the warm runs that follow find them there.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT_S = 900  # a cold compile on a busy machine; far above the target, so a hang fails rather than waits
+
+
+def fresh_environment(cache_home: str) -> dict:
+    """This process's environment with every compiled-kernel cache pointed at ``cache_home``."""
+    env = {key: value for key, value in os.environ.items() if key != "NUMBA_CACHE_DIR"}
+    env["XDG_CACHE_HOME"] = cache_home
+    return env
+
+
+def first_step_seconds(env: dict) -> float:
+    """Seconds from starting ``escalate`` (a new interpreter) to the end of the ensemble's first kernel call."""
+    with tempfile.TemporaryDirectory() as out_dir:
+        started = time.time()
+        proc = subprocess.run([sys.executable, "-m", "benchmarks.first_step", str(Path(out_dir) / "run")],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=TIMEOUT_S)
+        if proc.returncode != 0:
+            raise RuntimeError(f"benchmarks.first_step failed:\n{proc.stderr[-3000:]}")
+        return float(proc.stdout.strip().splitlines()[-1]) - started
+
+
+def start_seconds(warm_runs: int) -> dict:
+    """``escalate`` to its first simulated step: once in a fresh environment, then ``warm_runs`` times warm."""
+    with tempfile.TemporaryDirectory() as cache_home:
+        env = fresh_environment(cache_home)
+        cold = first_step_seconds(env)
+        warm = [first_step_seconds(env) for _ in range(warm_runs)]
+    return {"cold_s": cold, "warm_runs_s": warm, "warm_s": statistics.median(warm)}
+
+
+def compile_seconds(probe) -> dict:
+    """Every kernel ``escalate`` uses (ensemble, Mesa path, one trajectory) compiled with an empty cache,
+    then loaded from that cache; ``probe`` runs ``benchmarks.probe`` in a new process."""
+    with tempfile.TemporaryDirectory() as cache_home:
+        env = fresh_environment(cache_home)
+        cold = probe("compile", env=env)["seconds"]
+        warm = probe("compile", env=env)["seconds"]
+    return {"cold_s": cold, "warm_s": warm}
