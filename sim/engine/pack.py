@@ -68,9 +68,52 @@ def compile_params(s: Scenario) -> Params:
     the scenario's order, so that every sum runs in the order the scenario lists its
     terms whichever way the kernel reaches them.
     """
-    ids = s.actor_ids
-    idx = {a: i for i, a in enumerate(ids)}
-    states = s.states
+    idx = {a: i for i, a in enumerate(s.actor_ids)}
+    d, c, m, o = s.domestic, s.coalition, s.mechanisms, s.outcomes
+    aligned = _aligned(s, idx)
+    leader_of = {ld.state: li for li, ld in enumerate(s.leaders)}
+    kinetic = [r for r, rung in enumerate(s.ladder) if rung.kinetic]
+    cap_g, cap_a = s.states[idx[s.roles.guarantor]].capability, s.states[idx[s.roles.adversary]].capability
+    balance = cap_g / (cap_g + cap_a) if cap_g + cap_a > 0 else 0.0
+    return Params(
+        n_states=len(s.states), n_leaders=len(s.leaders), n_factions=len(s.factions),
+        n_actions=len(s.actions), n_rungs=len(s.ladder), n_members=sum(st.coalition is not None for st in s.states),
+        steps=s.steps, dt=float(s.dt), steps_per_week=s.steps_per_week,
+        commitment_decay=float(s.decisions.commitment_decay), divergence_level=float(o.divergence_level),
+        threat_scale=float(s.ladder[o.clash_rung].threshold or 1.0),
+        mechanisms=_i64([m.reaction, m.decisions and bool(s.leaders), m.coalition, m.domestic, m.events,
+                         m.deterrence, m.alignment]),
+        **_state_fields(s, idx, aligned),
+        ladder=_f64([[r.threshold for r in s.ladder], [r.risk for r in s.ladder], [r.deployed_risk for r in s.ladder],
+                     [float(r.kinetic) for r in s.ladder]]).reshape(N_LADDER, len(s.ladder)),
+        **_leader_fields(s, idx),
+        faction=_f64([[f.weight for f in s.factions], [f.support for f in s.factions],
+                      [f.threat_response for f in s.factions], [f.noise for f in s.factions],
+                      [f.resolution_response for f in s.factions]]
+                     ).reshape(N_FACTION_PARAMS, len(s.factions)),
+        coalition=_f64([c.rate, c.noise, c.guarantee_weight, c.lead_weight, c.peer_weight, c.threat_weight,
+                        c.cost_weight, c.deploy_push,
+                        sum(st.capability for st in s.states if st.coalition is not None), c.autonomy_weight,
+                        float(c.requires_ceasefire)]),
+        domestic=_f64([d.guarantee0, d.guarantee_base, d.guarantee_rate, d.capital_weight, d.agenda_gain,
+                       d.fissure_cost, d.escalation_cost, d.action_cost_weight, d.capital_noise, d.support_weight]),
+        crisis=_f64([s.deterrence.drift, s.deterrence.action_cost, balance, s.alignment.weight, float(sum(aligned))]),
+        roles=_i64([idx[s.roles.adversary], idx[s.roles.guarantor], idx[s.roles.coalition_lead],
+                    leader_of.get(s.roles.adversary, -1), leader_of.get(s.roles.guarantor, -1),
+                    o.clash_rung, o.deescalation_rung, kinetic[0] if kinetic else len(s.ladder)]),
+        **_event_fields(s),
+    )
+
+
+def _aligned(s: Scenario, idx: dict[str, int]) -> list[bool]:
+    """Partners of the adversary: states sharing one of its groups (the SCO channel)."""
+    adversary_groups = set(s.states[idx[s.roles.adversary]].groups)
+    return [a != s.roles.adversary and bool(adversary_groups & set(st.groups)) for a, st in zip(s.actor_ids, s.states)]
+
+
+def _state_fields(s: Scenario, idx: dict[str, int], aligned: list[bool]) -> dict:
+    """The per-state blocks: parameters (non-members carry neutral coalition values), flags, members, reactions."""
+    ids, states, o = s.actor_ids, s.states, s.outcomes
     members = [st.coalition for st in states]
     neutral = dict(commitment0=0.0, deploy_threshold=1.0, withdraw_threshold=0.0, us_dependence=0.0,
                    domestic_cost=0.0, bias=0.0, guarantee_required=0.0, autonomy=0.0, threat_exposure=0.0)
@@ -78,35 +121,9 @@ def compile_params(s: Scenario) -> Params:
     def member_attr(name):
         return [getattr(m, name) if m is not None else neutral[name] for m in members]
 
-    action_names = [a.name for a in s.actions]
-    mask = np.zeros((len(s.leaders), max(len(s.actions), 1)), dtype=np.int64)
-    target_ptr, target_idx = [0], []
-    for li, ld in enumerate(s.leaders):
-        allowed = ld.actions or tuple(action_names)
-        for a in allowed:
-            mask[li, action_names.index(a)] = 1
-        target_idx.extend(idx[t] for t in ld.targets)
-        target_ptr.append(len(target_idx))
-    leader_of = {ld.state: li for li, ld in enumerate(s.leaders)}
-    react_order, react_ptr = _by([idx[r.actor] for r in s.reactions], len(states))
-    expanded = expanded_events(s)
-    event_order, event_ptr = _by([ev.week for _, ev, _, _, _ in expanded], s.horizon + 1)
-    events = [expanded[e] for e in event_order]
-    d, c, m, o = s.domestic, s.coalition, s.mechanisms, s.outcomes
-    adversary_groups = set(states[idx[s.roles.adversary]].groups)
-    aligned = [a != s.roles.adversary and bool(adversary_groups & set(st.groups)) for a, st in zip(ids, states)]
     dyad = o.deescalation_actors or (s.roles.adversary, s.roles.coalition_lead)
-    kinetic = [r for r, rung in enumerate(s.ladder) if rung.kinetic]
-    cap_g, cap_a = states[idx[s.roles.guarantor]].capability, states[idx[s.roles.adversary]].capability
-    balance = cap_g / (cap_g + cap_a) if cap_g + cap_a > 0 else 0.0
-    return Params(
-        n_states=len(states), n_leaders=len(s.leaders), n_factions=len(s.factions),
-        n_actions=len(s.actions), n_rungs=len(s.ladder), n_members=sum(x is not None for x in members),
-        steps=s.steps, dt=float(s.dt), steps_per_week=s.steps_per_week, commitment_decay=float(s.decisions.commitment_decay),
-        divergence_level=float(o.divergence_level),
-        threat_scale=float(s.ladder[o.clash_rung].threshold or 1.0),
-        mechanisms=_i64([m.reaction, m.decisions and bool(s.leaders), m.coalition, m.domestic, m.events,
-                         m.deterrence, m.alignment]),
+    react_order, react_ptr = _by([idx[r.actor] for r in s.reactions], len(states))
+    return dict(
         state=_f64([
             [st.x0 for st in states], [st.fatigue for st in states], [st.grievance for st in states],
             [st.noise for st in states], [st.provocation for st in states], [st.capability for st in states],
@@ -122,8 +139,21 @@ def compile_params(s: Scenario) -> Params:
         react_ptr=react_ptr,
         react_src=_i64([idx[s.reactions[r].responds_to] for r in react_order]),
         react_k=_f64([s.reactions[r].k for r in react_order]),
-        ladder=_f64([[r.threshold for r in s.ladder], [r.risk for r in s.ladder], [r.deployed_risk for r in s.ladder],
-                     [float(r.kinetic) for r in s.ladder]]).reshape(N_LADDER, len(s.ladder)),
+    )
+
+
+def _leader_fields(s: Scenario, idx: dict[str, int]) -> dict:
+    """Leaders, the actions each may take, their targets (CSR), and the action catalogue."""
+    action_names = [a.name for a in s.actions]
+    mask = np.zeros((len(s.leaders), max(len(s.actions), 1)), dtype=np.int64)
+    target_ptr, target_idx = [0], []
+    for li, ld in enumerate(s.leaders):
+        allowed = ld.actions or tuple(action_names)
+        for a in allowed:
+            mask[li, action_names.index(a)] = 1
+        target_idx.extend(idx[t] for t in ld.targets)
+        target_ptr.append(len(target_idx))
+    return dict(
         leader=_f64([[ld.rationality for ld in s.leaders], [ld.resolve for ld in s.leaders],
                      [ld.risk_aversion for ld in s.leaders], [ld.audience_cost for ld in s.leaders],
                      [ld.political_capital for ld in s.leaders]]).reshape(N_LEADER_PARAMS, len(s.leaders)),
@@ -134,20 +164,15 @@ def compile_params(s: Scenario) -> Params:
                      [float(a.backdown) for a in s.actions], [float(a.kinetic) for a in s.actions],
                      [a.support_shift for a in s.actions], [float(a.ceasefire) for a in s.actions]]
                     ).reshape(N_ACTION_PARAMS, len(s.actions)),
-        faction=_f64([[f.weight for f in s.factions], [f.support for f in s.factions],
-                      [f.threat_response for f in s.factions], [f.noise for f in s.factions],
-                      [f.resolution_response for f in s.factions]]
-                     ).reshape(N_FACTION_PARAMS, len(s.factions)),
-        coalition=_f64([c.rate, c.noise, c.guarantee_weight, c.lead_weight, c.peer_weight, c.threat_weight,
-                        c.cost_weight, c.deploy_push,
-                        sum(st.capability for st in states if st.coalition is not None), c.autonomy_weight,
-                        float(c.requires_ceasefire)]),
-        domestic=_f64([d.guarantee0, d.guarantee_base, d.guarantee_rate, d.capital_weight, d.agenda_gain,
-                       d.fissure_cost, d.escalation_cost, d.action_cost_weight, d.capital_noise, d.support_weight]),
-        crisis=_f64([s.deterrence.drift, s.deterrence.action_cost, balance, s.alignment.weight, float(sum(aligned))]),
-        roles=_i64([idx[s.roles.adversary], idx[s.roles.guarantor], idx[s.roles.coalition_lead],
-                    leader_of.get(s.roles.adversary, -1), leader_of.get(s.roles.guarantor, -1),
-                    o.clash_rung, o.deescalation_rung, kinetic[0] if kinetic else len(s.ladder)]),
+    )
+
+
+def _event_fields(s: Scenario) -> dict:
+    """Every value an event changes, grouped by week (CSR ``event_ptr``), each week in scenario order."""
+    expanded = expanded_events(s)
+    event_order, event_ptr = _by([ev.week for _, ev, _, _, _ in expanded], s.horizon + 1)
+    events = [expanded[e] for e in event_order]
+    return dict(
         event_ptr=event_ptr,
         event_code=_i64([[code for _, _, code, _, _ in events], [i for _, _, _, i, _ in events],
                          [OPS[ev.op] for _, ev, _, _, _ in events], [e for e, _, _, _, _ in events]]

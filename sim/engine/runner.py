@@ -23,7 +23,7 @@ from .layout import L_THRESHOLD, Counts, Outputs, Params, Span, Summaries
 from .workspace import new_workspace
 
 DEFAULT_BATCH = 20_000  # replicates per kernel call: bounds summary buffers and drives the progress bar
-COMPILE_SECONDS = 30  # a cold compile of the ensemble kernel on a busy 2-core machine (docs/performance.md)
+COMPILE_SECONDS = 15  # a cold compile of the ensemble kernel, 2 cores at load 1 (docs/performance.md: 14 s)
 HIST_HEADROOM = 1.25  # the level histogram reaches a quarter above the top rung's threshold (assumption)
 
 
