@@ -100,7 +100,7 @@ def _count_operators(run, filename: str, hash_functions: tuple) -> tuple[int, in
 
 def work_per_actor_step(scenario, replicates: int = 2) -> dict:
     """Calls of each C library function and arithmetic operations per actor-step, counted on the reference."""
-    from benchmarks import reference
+    from tests import reference_model as reference
 
     calls: Counter = Counter()
     saved, reference.math = reference.math, _CountingMath(calls)
