@@ -29,8 +29,8 @@ def scaling_figure(results: dict) -> go.Figure:
     fig.add_trace(go.Scatter(x=reps, y=[m["peak_rss_mib"] for m in memory], mode="lines+markers",
                              name="peak memory (MiB)", line=dict(color="#ff7f0e", dash="dot")),
                   row=1, col=2, secondary_y=True)
-    fig.add_trace(go.Scatter(x=reps, y=[m["peak_rss_mib"] - m["summary_mib"] for m in memory], mode="lines+markers",
-                             name="peak memory less the summary table (MiB)", line=dict(color="#8c564b", dash="dash")),
+    fig.add_trace(go.Scatter(x=reps, y=[m["rss_before_mib"] for m in memory], mode="lines+markers",
+                             name="memory before the ensemble (MiB)", line=dict(color="#8c564b", dash="dash")),
                   row=1, col=2, secondary_y=True)
     top = max(m["peak_rss_mib"] for m in memory)
     fig.update_xaxes(type="log", title_text="states (synthetic scenarios; stars: the baseline)", row=1, col=1)
