@@ -74,9 +74,11 @@ def test_a_one_job_design_with_summary_outputs_writes_its_sweep_report(tmp_path)
 
 def test_ctrl_c_in_a_sweep_says_how_to_resume_and_keeps_finished_jobs(tmp_path):
     out = tmp_path / "sweep"
+    # a shell that starts the suite in the background ignores SIGINT, and children inherit that: the
+    # command must get the disposition a user's terminal gives it
     proc = escalate("-m", "+params.leaders.putin.resolve=0.5,0.75,1.0,1.25,1.5,1.75", "replicates=3000",
                     "progress=false", f"hydra.sweep.dir={out}", cwd=tmp_path, stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE)
+                    stderr=subprocess.PIPE, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 300
     while not (out / "0" / "job.json").is_file() and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
