@@ -36,7 +36,7 @@ browser:
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 
-# A smoke run of a few minutes (it still compiles once from an empty cache); its numbers go under results/, not over the full run's benchmarks/results.json.
+# A smoke run of about 80 s (it still compiles once from an empty cache); its numbers go under results/, not over the full run's benchmarks/results.json.
 bench-quick: $(STAMP)
 	mkdir -p results
 	$(BIN)/python -m benchmarks.run --quick --output results/bench-quick.json --plot results/bench-quick.html
