@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 import sim
+from sim.checks import InputError
 from sim.results import columns as col
 from sim.results.stats import median_of
 
@@ -65,3 +66,13 @@ def test_a_failed_ensemble_leaves_no_summary_file(baseline, tmp_path, monkeypatc
 @pytest.mark.parametrize("values", [[0], [3, 1], [0, 0, 5, 2], list(range(9)) * 3 + [4]])
 def test_median_of_counts_is_the_median_of_the_values(values):
     assert median_of(np.bincount(values)) == float(np.median(values))
+
+
+@pytest.mark.parametrize("bad", ["", 3, "FOLDER", "FILE/summary.parquet"])
+def test_a_bad_summary_file_is_refused_before_anything_runs(baseline, tmp_path, bad):
+    (tmp_path / "FILE").write_text("not a folder")
+    value = str(tmp_path / bad) if bad in ("FOLDER", "FILE/summary.parquet") else bad
+    if bad == "FOLDER":
+        (tmp_path / "FOLDER").mkdir()
+    with pytest.raises(InputError, match="summary_file"):
+        sim.run_ensemble(baseline, 10, seed=1, summary_file=value)

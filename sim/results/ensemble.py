@@ -102,6 +102,8 @@ def run_ensemble(scenario: Scenario, replicates: int, seed: int, *, threads: int
     threads = check_threads(threads)
     checks.integer("batch", batch, 1)
     checks.flag("progress", progress)
+    if summary_file is not None:
+        summary_file = _check_summary_file(summary_file)
     p = compile_params(scenario)
     outcomes = OutcomeCounts(p.n_rungs, scenario.horizon + 1, p.n_members)
     kept = None if summary_file is not None else new_summaries(replicates, p.n_rungs)
@@ -134,6 +136,19 @@ def run_ensemble(scenario: Scenario, replicates: int, seed: int, *, threads: int
                           summary=None if kept is None else _frame(kept, scenario), counts=counts,
                           outcomes=outcomes, wall_time=done.wall_time, threads=done.threads,
                           summary_file=None if writer is None else writer.path)
+
+
+def _check_summary_file(value) -> Path:
+    """A path for a new file (its folder may not exist yet): not a folder, nothing in the way of its folder."""
+    if not isinstance(value, (str, Path)) or not str(value):
+        raise checks.InputError("summary_file", value, "a file path (str or pathlib.Path)")
+    path = Path(value)
+    if path.is_dir():
+        raise checks.InputError("summary_file", str(path), "a file path, not a folder")
+    folder = next((p for p in path.parents if p.exists()), Path("."))
+    if not folder.is_dir():
+        raise checks.InputError("summary_file", str(path), f"a path whose folder can be made ({folder} is a file)")
+    return path
 
 
 def _rows(s: Summaries, count: int) -> Summaries:
