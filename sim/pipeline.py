@@ -1,7 +1,6 @@
 """One complete run: ensemble, one Mesa narrative, tables, manifest and report."""
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import time
@@ -11,12 +10,13 @@ from . import checks
 from sim.results.ensemble import run_ensemble
 from sim.files import atomic_write_text
 from sim.results.storage import check_writable, mark_complete, save_ensemble
+from sim.scenario.build import scenario_raw
 from sim.scenario.spec import Scenario, check_scenario
 
 
 def scenario_dict(scenario: Scenario) -> dict:
-    """The resolved scenario as plain data (what the run used, after extends and overrides)."""
-    return dataclasses.asdict(scenario)
+    """The resolved scenario as plain data (what the run used, after extends and overrides), and its file."""
+    return {**scenario_raw(scenario), "source": scenario.source}
 
 
 def run_to_directory(scenario: Scenario, replicates: int, seed: int, out_dir, *, threads: int | None = None,
