@@ -76,3 +76,11 @@ def test_a_bad_summary_file_is_refused_before_anything_runs(baseline, tmp_path, 
         (tmp_path / "FOLDER").mkdir()
     with pytest.raises(InputError, match="summary_file"):
         sim.run_ensemble(baseline, 10, seed=1, summary_file=value)
+
+
+def test_a_streamed_summary_carries_the_metadata_of_the_run_tables(baseline, tmp_path):
+    import pyarrow.parquet as pq
+    from sim.pipeline import run_to_directory
+    out = run_to_directory(baseline, 30, 2, tmp_path / "run", report=False)
+    meta = [pq.read_schema(out / f"{name}.parquet").metadata[b"escalation"] for name in ("summary", "weekly")]
+    assert meta[0] == meta[1] and b'"replicates": 30' in meta[0]

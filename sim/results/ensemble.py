@@ -17,6 +17,7 @@ from sim.scenario.spec import Scenario, check_scenario
 
 from . import columns as col
 from .outcomes import OutcomeCounts
+from .storage import save_ensemble, table_metadata
 
 
 class DivergenceError(RuntimeError):
@@ -64,7 +65,6 @@ class EnsembleResult:
         return headline(self)
 
     def save(self, directory, *, overwrite: bool = False, **manifest_extra) -> None:
-        from .storage import save_ensemble
         save_ensemble(self, directory, overwrite=overwrite, **manifest_extra)
 
     def check_divergence(self, max_share: float = checks.MAX_DIVERGED_SHARE) -> None:
@@ -107,7 +107,7 @@ def run_ensemble(scenario: Scenario, replicates: int, seed: int, *, threads: int
     p = compile_params(scenario)
     outcomes = OutcomeCounts(p.n_rungs, scenario.horizon + 1, p.n_members)
     kept = None if summary_file is not None else new_summaries(replicates, p.n_rungs)
-    writer = None if summary_file is None else _SummaryWriter(Path(summary_file), scenario, seed, replicates)
+    writer = None if summary_file is None else _SummaryWriter(summary_file, scenario, seed, replicates)
     bar = _progress(replicates, progress, scenario.name)
 
     def on_batch(summaries: Summaries, first: int, count: int) -> None:
@@ -161,8 +161,7 @@ class _SummaryWriter:
 
     def __init__(self, path: Path, scenario: Scenario, seed: int, replicates: int):
         self.path, self.writer = path, None
-        self.meta = {"scenario": scenario.name, "seed": int(seed), "replicates": int(replicates),
-                     "rungs": list(scenario.rung_names)}
+        self.meta = table_metadata(scenario, seed, replicates)
 
     def write(self, frame: pd.DataFrame) -> None:
         import pyarrow.parquet as pq

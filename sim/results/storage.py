@@ -29,6 +29,12 @@ COMPLETE_FILE = "COMPLETE"
 RUN_FILES = ("manifest.json", "scenario.json", "report.html", "*.parquet")
 
 
+def table_metadata(scenario, seed: int, replicates: int) -> dict:
+    """What every Parquet table of a run carries in its schema metadata (including the streamed summary)."""
+    return {"scenario": scenario.name, "seed": int(seed), "replicates": int(replicates),
+            "rungs": list(scenario.rung_names)}
+
+
 class RunExistsError(ValueError):
     """The directory already holds a complete run and ``overwrite`` was not asked for."""
 
@@ -96,8 +102,7 @@ def save_ensemble(result, directory, *, events: pd.DataFrame | None = None, over
     """
     directory = Path(directory)
     begin_run(directory, overwrite)
-    meta = {"scenario": result.scenario.name, "seed": result.seed, "replicates": result.replicates,
-            "rungs": list(result.scenario.rung_names)}
+    meta = table_metadata(result.scenario, result.seed, result.replicates)
     for name, frame in result_tables(result).items():
         atomic_write_parquet(directory / f"{name}.parquet", frame, meta)
     if result.summary is None:  # streamed by the ensemble into a file beside the run (same meta)
