@@ -2,7 +2,7 @@
 
 This is the model as one would write it without the Numba kernel: agents with their
 own methods and attributes, Python floats and lists, and the counter-based generator
-of docs/model.md (7.9) re-implemented with Python integers. It reads the same
+of docs/model.md (7.10) re-implemented with Python integers. It reads the same
 validated :class:`~sim.scenario.Scenario` and, for the same seed, gives the kernel's
 trajectories and outcomes bit for bit (tests/test_reference.py): every sum runs in
 the kernel's order and ``math`` calls the same C library.
@@ -34,17 +34,71 @@ def _mix(z: int) -> int:
     return z ^ (z >> 31)
 
 
-def uniform(seed: int, replicate: int, step: int, actor: int, stream: int) -> float:
+def _hash(seed: int, replicate: int, step: int, actor: int, stream: int) -> int:
     h = _mix((seed + GOLDEN) & MASK)
     for c in (replicate, step, actor, stream):
         h = _mix(h ^ ((c + GOLDEN) & MASK))
-    return ((h >> 11) + 1) * 2.0 ** -53
+    return h
+
+
+def uniform(seed: int, replicate: int, step: int, actor: int, stream: int) -> float:
+    return ((_hash(seed, replicate, step, actor, stream) >> 11) + 1) * 2.0 ** -53
+
+
+# The 256-layer ziggurat of docs/model.md (7.10): Marsaglia & Tsang's r and v, Doornik's wedge test.
+ZIG_R, ZIG_V, ZIG_LAYERS = 3.6541528853610088, 4.92867323399e-3, 256
+
+
+def _ziggurat_edges() -> list[float]:
+    x = [0.0] * (ZIG_LAYERS + 1)
+    f = math.exp(-0.5 * ZIG_R * ZIG_R)
+    x[0], x[1] = ZIG_V / f, ZIG_R
+    for i in range(2, ZIG_LAYERS):
+        x[i] = math.sqrt(-2.0 * math.log(ZIG_V / x[i - 1] + f))
+        f = math.exp(-0.5 * x[i] * x[i])
+    return x
+
+
+ZIG_EDGE = _ziggurat_edges()
+ZIG_RATIO = [ZIG_EDGE[i + 1] / ZIG_EDGE[i] for i in range(ZIG_LAYERS)]
 
 
 def normal(seed: int, replicate: int, step: int, actor: int, stream: int) -> float:
-    u1 = uniform(seed, replicate, step, actor, stream + (1 << 32))
-    u2 = uniform(seed, replicate, step, actor, stream + (1 << 33))
-    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+    """The j-th uniform of a normal comes from sub-stream ``stream + 2**32 (j + 1)``."""
+    j = 0
+
+    def draw() -> int:
+        nonlocal j
+        j += 1
+        return _hash(seed, replicate, step, actor, stream + (j << 32))
+
+    def unit() -> float:
+        return ((draw() >> 11) + 1) * 2.0 ** -53
+
+    while True:
+        bits = draw()
+        layer = bits & (ZIG_LAYERS - 1)
+        u = 2.0 * float(bits >> 11) * 2.0 ** -53 - 1.0
+        if abs(u) < ZIG_RATIO[layer]:
+            return u * ZIG_EDGE[layer]
+        if layer == 0:
+            while True:
+                x = math.log(unit()) / ZIG_R
+                y = math.log(unit())
+                if -2.0 * y >= x * x:
+                    return x - ZIG_R if u < 0.0 else ZIG_R - x
+        x = u * ZIG_EDGE[layer]
+        f0 = math.exp(-0.5 * (ZIG_EDGE[layer] * ZIG_EDGE[layer] - x * x))
+        f1 = math.exp(-0.5 * (ZIG_EDGE[layer + 1] * ZIG_EDGE[layer + 1] - x * x))
+        if f1 + unit() * (f0 - f1) < 1.0:
+            return x
+
+
+def tanh(s: float) -> float:
+    """The kernel's tanh: one ``exp`` (the C library's tanh goes through the slower expm1)."""
+    e = math.exp(-2.0 * abs(s))
+    t = (1.0 - e) / (1.0 + e)
+    return t if s >= 0.0 else -t
 
 
 def clip01(v: float) -> float:
@@ -213,7 +267,7 @@ class Head(mesa.Agent):
         """u_k = tanh(s) d + rho max(tanh s, 0) (max(d, 0) - b) - lambda (r/R) max(d, 0) - c (1 - P)
         - alpha C b - c_D D max(d, 0) (the last for the adversary's leader only)."""
         m, c = self.model, self.country
-        tension = math.tanh(c.pressure(provoking, deterrence, partners))
+        tension = tanh(c.pressure(provoking, deterrence, partners))
         # resolve acts only under pressure: it never adds to a pull toward de-escalation
         firm = self.resolve * max(tension, 0.0)
         height = c.rung / (len(m.scenario.ladder) - 1.0)

@@ -14,7 +14,7 @@ from sim.engine import cache as kernel_cache
 PACKAGE = Path(kernel_cache.__file__).resolve().parent
 ROOT = PACKAGE.parents[1]
 # one module per mechanism, the step, the ensemble, and what they share
-KERNEL_MODULES = ("rng.py", "layout.py", "workspace.py", "draws.py", "drift.py", "decisions.py", "reaction.py",
+KERNEL_MODULES = ("rng.py", "layout.py", "workspace.py", "drift.py", "decisions.py", "reaction.py",
                   "coalition.py", "domestic.py", "events.py", "outcomes.py", "step.py", "ensemble.py")
 
 

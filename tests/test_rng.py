@@ -1,8 +1,10 @@
 """The counter-based generator: determinism, independence of coordinates, distributions."""
 import numpy as np
+from numba import njit
 from scipy import stats
 
 from sim.engine import rng
+from sim.engine.workspace import tanh
 
 
 def test_hash_is_uint64_and_deterministic():
@@ -35,12 +37,12 @@ def test_normal_moments():
 
 
 def test_normal_sub_streams_do_not_reuse_other_streams():
-    """Box-Muller's two uniforms must not equal any plain stream's uniform at the same coordinates."""
+    """The uniforms behind a normal (sub-streams s + 2**32 (j + 1)) never equal a plain stream's uniform."""
     for stream in range(8):
         for other in range(8):
             plain = rng.uniform(3, 4, 5, 6, other)
-            assert plain != rng.uniform(3, 4, 5, 6, stream + (1 << 32))
-            assert plain != rng.uniform(3, 4, 5, 6, stream + (1 << 33))
+            for j in range(4):
+                assert plain != rng.uniform(3, 4, 5, 6, stream + (j + 1) * (1 << 32))
 
 
 def test_prefix_keys_give_the_same_draws():
@@ -49,5 +51,43 @@ def test_prefix_keys_give_the_same_draws():
         key = np.uint64(rng.chain(np.uint64(rng.replicate_key(seed, rep)), step))
         assert rng.uniform_at(key, actor, stream) == rng.uniform(seed, rep, step, actor, stream)
         assert rng.normal_at(key, actor, stream) == rng.normal(seed, rep, step, actor, stream)
-        u1, u2 = rng.uniform_pair_at(key, actor, stream)
-        assert rng.radius(u1) * rng.angle(u2) == rng.normal(seed, rep, step, actor, stream)
+
+
+def test_ziggurat_layers_have_equal_area():
+    """Every layer of the ziggurat (and the base strip with its tail) has area v; the top edge is 0."""
+    edge, f = rng._EDGE, lambda x: np.exp(-0.5 * x * x)
+    assert edge[1] == rng.ZIGGURAT_R and edge[-1] == 0.0 and np.all(np.diff(edge[1:]) < 0)
+    areas = edge[1:-1] * (f(edge[2:]) - f(edge[1:-1]))
+    assert np.allclose(areas, rng.ZIGGURAT_V, rtol=1e-9)
+    tail = np.sqrt(np.pi / 2) * stats.norm.sf(rng.ZIGGURAT_R) * 2  # integral of f beyond r
+    assert abs(edge[0] * f(rng.ZIGGURAT_R) - rng.ZIGGURAT_V) < 1e-15
+    assert abs(rng.ZIGGURAT_R * f(rng.ZIGGURAT_R) + tail - rng.ZIGGURAT_V) < 1e-9
+
+
+@njit
+def _normals(n, seed):
+    out = np.empty(n)
+    key = rng.chain(rng.replicate_key(seed, 0), 0)
+    for i in range(n):
+        out[i] = rng.normal_at(key, i, rng.NOISE)
+    return out
+
+
+def test_normals_have_the_normal_distribution_into_the_tail():
+    """2 million draws: moments, the KS test, and how often the rare wedge and tail paths land beyond r."""
+    z = _normals(2_000_000, 5)
+    assert abs(z.mean()) < 0.003 and abs(z.std() - 1.0) < 0.003
+    assert abs(stats.skew(z)) < 0.01 and abs(stats.kurtosis(z)) < 0.02
+    assert stats.kstest(z, "norm").pvalue > 0.001
+    cells = np.histogram(z, bins=stats.norm.ppf(np.linspace(0.0, 1.0, 101)))[0]
+    assert stats.chisquare(cells).pvalue > 0.001
+    for c in (2.0, rng.ZIGGURAT_R, 4.0):  # the tail beyond r comes only from the slow path
+        expected = 2 * stats.norm.sf(c) * len(z)
+        assert abs((np.abs(z) > c).sum() - expected) < 5 * np.sqrt(expected), c
+
+
+def test_tanh_is_the_c_librarys_to_rounding():
+    s = np.concatenate([np.linspace(-30.0, 30.0, 20001), np.logspace(-12, 1, 500), -np.logspace(-12, 1, 500), [0.0]])
+    ours = np.array([tanh(float(v)) for v in s])
+    assert np.max(np.abs(ours - np.tanh(s))) <= 4.5e-16
+    assert tanh(0.0) == 0.0 and tanh(50.0) == 1.0 and tanh(-50.0) == -1.0

@@ -5,12 +5,11 @@ import numpy as np
 from numba import njit
 
 from . import rng
-from .draws import normals
 from .layout import (AUTONOMY, C_MEMBER_CAPABILITY, C_NOISE, C_RATE, C_REQUIRES_CEASEFIRE, C_W_AUTONOMY, C_W_COST,
                      C_W_GUARANTEE, C_W_LEAD, C_W_PEER, C_W_THREAT, CAPABILITY, COMMITMENT, DEPLOY_THRESHOLD,
-                     DEPLOYED, DEPLOYED_WEIGHT, DOMESTIC_COST, DRAWN, GUARANTEE, GUARANTEE_REQUIRED, LEVEL,
+                     DEPLOYED, DEPLOYED_WEIGHT, DOMESTIC_COST, GUARANTEE, GUARANTEE_REQUIRED, LEVEL,
                      M_COALITION, MEMBER_BIAS, R_ADVERSARY, R_COALITION_LEAD, S_CEASEFIRE_WEEK, S_DEPLOYED,
-                     S_DEPLOYED_PEAK, TARGET, THREAT_EXPOSURE, U1, U2, US_DEPENDENCE, WITHDRAW_THRESHOLD)
+                     S_DEPLOYED_PEAK, TARGET, THREAT_EXPOSURE, US_DEPENDENCE, WITHDRAW_THRESHOLD)
 from .workspace import INLINE, clip01
 
 
@@ -27,10 +26,6 @@ def coalition(p, ws, step_key):
     share = ws.status[S_DEPLOYED] / max(p.n_members, 1)
     guarantee = ws.us[GUARANTEE]
     noisy = c[C_NOISE] > 0.0
-    if noisy:
-        for q in range(p.members.shape[0]):
-            ws.queue[DRAWN, q] = p.members[q]
-        normals(ws, step_key, p.members.shape[0], rng.COMMITMENT)
     for q in range(p.members.shape[0]):
         j = np.uint64(p.members[q])
         shortfall = max(0.0, p.state[GUARANTEE_REQUIRED, j] - guarantee)
@@ -46,7 +41,7 @@ def coalition(p, ws, step_key):
         j = np.uint64(p.members[q])
         m = ws.state[COMMITMENT, j] + c[C_RATE] * (ws.draws[TARGET, q] - ws.state[COMMITMENT, j]) * p.dt
         if noisy:
-            m += c[C_NOISE] * sqrt_dt * (ws.draws[U1, q] * ws.draws[U2, q])
+            m += c[C_NOISE] * sqrt_dt * rng.normal_at(step_key, j, rng.COMMITMENT)
         ws.state[COMMITMENT, j] = clip01(m)
     update_deployments(p, ws)
 

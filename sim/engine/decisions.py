@@ -13,7 +13,7 @@ from .layout import (A_BACKDOWN, A_CEASEFIRE, A_COST, A_DELTA, A_KINETIC, A_PLED
                      CAPITAL, EXPOSURE, K_DETER_COST, M_DECISIONS, N_SCRATCH, PLEDGED, PUSH, R_ADVERSARY_LEADER,
                      RATIONALITY, RESOLVE, RISK_AVERSION, RUNG, S_CEASEFIRE_WEEK, S_DECIDED_STEP, STRUCK, UTILITY,
                      WEIGHT)
-from .workspace import INLINE, NO_REFCOUNT
+from .workspace import INLINE, NO_REFCOUNT, tanh
 
 
 @njit(**INLINE)
@@ -26,7 +26,7 @@ def _utilities(p, ws, leader, provoking, deterred_by, partners):
     makes backing down costly, and never adds to the pull toward de-escalation.
     """
     i = np.uint64(p.leader_state[leader])
-    tension = math.tanh(pressure(p, ws, i, provoking, deterred_by, partners))
+    tension = tanh(pressure(p, ws, i, provoking, deterred_by, partners))
     firm = ws.leader[RESOLVE, leader] * max(tension, 0.0)
     height = ws.state_int[RUNG, i] / (p.n_rungs - 1.0)
     deterred = p.crisis[K_DETER_COST] * deterred_by if leader == p.roles[R_ADVERSARY_LEADER] else 0.0

@@ -22,8 +22,8 @@ ensemble bit for bit.
 Speed (docs/performance.md): functions that take ``Params`` or ``Workspace`` are
 compiled without reference counting (sim.engine.workspace); random numbers hash
 the shared prefix of their coordinates once per replicate and step
-(``rng.replicate_key``, ``rng.chain``), and a phase draws all its normals before
-taking their logarithms and cosines in tight loops (sim.engine.draws); indices
+(``rng.replicate_key``, ``rng.chain``), and normals come from a ziggurat, which
+needs no logarithm or cosine for 99% of them (``rng.normal_at``); indices
 read from arrays are cast to ``np.uint64`` before they index, so Numba skips the
 wrap-around of negative indices (never mixed with signed integers in arithmetic:
 Numba would promote both to float64).

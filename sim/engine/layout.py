@@ -169,23 +169,18 @@ N_LEADER_VARS = 3
 # scratch: float64 (rows, n_actions), the logit choice's working rows
 UTILITY, WEIGHT = range(2)
 N_SCRATCH = 2
-# draws: float64 (rows, n_states), a phase's intermediates in the order of its actors: the q-th normal
-# z_q = draws[U1, q] * draws[U2, q], the q-th member's target commitment
-U1, U2, TARGET = range(3)
-N_DRAWS = 3
+# draws: float64 (rows, n_states), a phase's intermediates in the order of its actors: the q-th member's
+# target commitment
+TARGET = 0
+N_DRAWS = 1
 # us: float64 (rows,), US domestic politics
 GUARANTEE, GUARANTEE_BASE, COHESION = range(3)
 # the deployed capability share W, kept by the deployment update (read several times a step)
 DEPLOYED_WEIGHT = 3
 N_US_VARS = 4
 
-# queue: int64 (rows, n_states), the actors a phase draws normals for, their angle buckets, the cosines' order
-DRAWN, BUCKET, BY_ANGLE = range(3)
-N_QUEUE = 3
-# buckets: int64 (ANGLE_BUCKETS + 1,), the counting sort that orders the cosines
-ANGLE_BUCKETS = 32
 
-WORKSPACE_FIELDS = ("state", "state_int", "leader", "choice", "scratch", "draws", "queue", "buckets", "support", "us",
+WORKSPACE_FIELDS = ("state", "state_int", "leader", "choice", "scratch", "draws", "support", "us",
                     "first_week", "status", "fired")
 
 WORKSPACE_ROWS = {

@@ -5,10 +5,9 @@ from numba import njit
 
 from . import rng
 from .decisions import apply_actions
-from .draws import normals
 from .drift import deployed_weight, deterrence, partner_level, pressure
-from .layout import (C_DEPLOY_PUSH, DEPLOYED, DRAWN, DRIFT, LEVEL, M_COALITION, M_DECISIONS, M_REACTION, NOISE,
-                     PUSH, S_DIVERGED, S_DIVERGED_WEEK, U1, U2)
+from .layout import (C_DEPLOY_PUSH, DEPLOYED, DRIFT, LEVEL, M_COALITION, M_DECISIONS, M_REACTION, NOISE,
+                     PUSH, S_DIVERGED, S_DIVERGED_WEEK)
 from .workspace import INLINE, week_of
 
 
@@ -27,20 +26,11 @@ def reaction(p, ws, t, step_key):
         if coalition:
             d += p.coalition[C_DEPLOY_PUSH] * ws.state_int[DEPLOYED, i]
         ws.state[DRIFT, i] = d + pressure(p, ws, i, provoking, deterred_by, partners)
-    if noisy:
-        drawn = 0
-        for i in range(n):
-            if p.state[NOISE, i] > 0.0:
-                ws.queue[DRAWN, drawn] = i
-                drawn += 1
-        normals(ws, step_key, drawn, rng.NOISE)
     sqrt_dt = math.sqrt(p.dt)
-    q = 0
     for i in range(n):
         level = ws.state[LEVEL, i] + ws.state[DRIFT, i] * p.dt
         if noisy and p.state[NOISE, i] > 0.0:
-            level += p.state[NOISE, i] * sqrt_dt * (ws.draws[U1, q] * ws.draws[U2, q])
-            q += 1
+            level += p.state[NOISE, i] * sqrt_dt * rng.normal_at(step_key, i, rng.NOISE)
         if not (level <= p.divergence_level):  # also catches NaN
             ws.status[S_DIVERGED] = 1
             ws.status[S_DIVERGED_WEEK] = week_of(t + 1, p.steps_per_week)

@@ -29,8 +29,6 @@ _S30 = np.uint64(30)
 _S27 = np.uint64(27)
 _S31 = np.uint64(31)
 _S11 = np.uint64(11)
-_SUB1 = np.uint64(1 << 32)
-_SUB2 = np.uint64(1 << 33)
 _INV53 = 1.0 / 9007199254740992.0  # 2**-53
 
 
@@ -64,22 +62,66 @@ def _unit(bits):
     return (float(bits >> _S11) + 1.0) * _INV53
 
 
-@njit(cache=True)
-def radius(u1):
-    """Box-Muller's radius sqrt(-2 ln u1)."""
-    return math.sqrt(-2.0 * math.log(u1))
+def _ziggurat_tables():
+    """Layer edges ``x[0..256]`` and the ratios ``x[i + 1] / x[i]`` of the 256-layer ziggurat.
+
+    Marsaglia & Tsang (2000), J. Stat. Softw. 5(8), with their ``r`` and ``v`` for 256 layers;
+    layer 0 is the base strip, of width ``v / f(r)``, whose tail beyond ``r`` the slow path samples.
+    Computed with ``math`` (the C library), like every other transcendental of the kernel.
+    """
+    x = [0.0] * (ZIGGURAT_LAYERS + 1)
+    f = math.exp(-0.5 * ZIGGURAT_R * ZIGGURAT_R)
+    x[0], x[1] = ZIGGURAT_V / f, ZIGGURAT_R
+    for i in range(2, ZIGGURAT_LAYERS):
+        x[i] = math.sqrt(-2.0 * math.log(ZIGGURAT_V / x[i - 1] + f))
+        f = math.exp(-0.5 * x[i] * x[i])
+    edges = np.array(x)
+    return edges, edges[1:] / edges[:-1]
+
+
+ZIGGURAT_LAYERS = 256
+ZIGGURAT_R = 3.6541528853610088  # where the tail starts (Marsaglia & Tsang 2000, p. 5, 256 layers)
+ZIGGURAT_V = 4.92867323399e-3    # the area of each layer (ibid.)
+_EDGE, _RATIO = _ziggurat_tables()
+_LAYER = np.uint64(ZIGGURAT_LAYERS - 1)
+_SUB = np.uint64(1 << 32)
 
 
 @njit(cache=True)
-def angle(u2):
-    """Box-Muller's cos(2 pi u2)."""
-    return math.cos(2.0 * math.pi * u2)
+def _bits(actor_key, stream, j):
+    """The bits of the j-th uniform a normal of ``stream`` consumes: sub-stream ``stream + 2**32 (j + 1)``."""
+    return chain(actor_key, np.uint64(stream) + _SUB * np.uint64(j + 1))
 
 
 @njit(cache=True)
-def _box_muller(actor_key, stream):
-    s = np.uint64(stream)
-    return radius(_unit(chain(actor_key, s + _SUB1))) * angle(_unit(chain(actor_key, s + _SUB2)))
+def _ziggurat(actor_key, stream):
+    """A standard normal by the ziggurat (Marsaglia & Tsang 2000; the wedge test of Doornik 2005).
+
+    The first uniform's low 8 bits choose the layer and its top 53 bits the signed abscissa;
+    99% of draws end at the first comparison, with no transcendental function. The rare
+    wedge and tail draws take further uniforms of the same normal's sub-streams, in order.
+    """
+    j = 0
+    while True:
+        bits = _bits(actor_key, stream, j)
+        j += 1
+        layer = bits & _LAYER
+        u = 2.0 * float(bits >> _S11) * _INV53 - 1.0
+        if abs(u) < _RATIO[layer]:
+            return u * _EDGE[layer]
+        if layer == 0:
+            while True:  # the tail beyond r (Marsaglia 1964)
+                x = math.log(_unit(_bits(actor_key, stream, j))) / ZIGGURAT_R
+                y = math.log(_unit(_bits(actor_key, stream, j + 1)))
+                j += 2
+                if -2.0 * y >= x * x:
+                    return x - ZIGGURAT_R if u < 0.0 else ZIGGURAT_R - x
+        x = u * _EDGE[layer]
+        f0 = math.exp(-0.5 * (_EDGE[layer] * _EDGE[layer] - x * x))
+        f1 = math.exp(-0.5 * (_EDGE[layer + 1] * _EDGE[layer + 1] - x * x))
+        if f1 + _unit(_bits(actor_key, stream, j)) * (f0 - f1) < 1.0:
+            return x
+        j += 1
 
 
 @njit(cache=True)
@@ -90,15 +132,16 @@ def uniform(seed, replicate, step, actor, stream):
 
 @njit(cache=True)
 def normal(seed, replicate, step, actor, stream):
-    """A standard normal by Box-Muller from two uniforms of sub-streams ``s + 2**32`` and ``s + 2**33``.
+    """A standard normal by the ziggurat from the uniforms of sub-streams ``s + 2**32``, ``s + 2 * 2**32``, ...
 
-    Streams are small integers, so the sub-streams never meet another stream's plain uniforms.
+    Streams are small integers (below 2**32), so the sub-streams never meet another stream's plain
+    uniforms, nor another stream's sub-streams.
     """
-    return _box_muller(chain(chain(replicate_key(seed, replicate), step), actor), stream)
+    return _ziggurat(chain(chain(replicate_key(seed, replicate), step), actor), stream)
 
 
 # The kernel hashes each prefix once: a step's key serves every draw of that step,
-# an actor's key both uniforms of its normal. Same bits as the functions above.
+# an actor's key every uniform of its normal. Same bits as the functions above.
 
 @njit(cache=True)
 def uniform_at(step_key, actor, stream):
@@ -109,16 +152,5 @@ def uniform_at(step_key, actor, stream):
 @njit(cache=True)
 def normal_at(step_key, actor, stream):
     """:func:`normal` from the key ``chain(replicate_key(seed, replicate), step)``."""
-    return _box_muller(chain(step_key, actor), stream)
+    return _ziggurat(chain(step_key, actor), stream)
 
-
-@njit(cache=True)
-def uniform_pair_at(step_key, actor, stream):
-    """The two uniforms ``(u1, u2)`` behind :func:`normal_at`: ``radius(u1) * angle(u2)`` is that normal.
-
-    Drawing many pairs first and then taking every logarithm, then every cosine,
-    keeps each libm function in a tight loop; the numbers are the same.
-    """
-    h = chain(step_key, actor)
-    s = np.uint64(stream)
-    return _unit(chain(h, s + _SUB1)), _unit(chain(h, s + _SUB2))
