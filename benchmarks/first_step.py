@@ -1,7 +1,7 @@
 """``escalate`` from a cold start up to its first simulated step; prints that moment (``time.time()``).
 
     python -m benchmarks.first_step OUT_DIR
-    python -m benchmarks.first_step --phases OUT_DIR     (where that time goes)
+    python -m benchmarks.first_step --phases OUT_DIR [OVERRIDE ...]    (where that time goes)
 
 Runs the real command-line entry point (Hydra, scenario loading, every import of a
 run) with ``replicates=1``. The ensemble kernel is wrapped so that, once its first
@@ -56,10 +56,10 @@ def escalate_to_first_step(out_dir: str, on_first_step, argv: tuple[str, ...] = 
 def main() -> None:
     if sys.argv[1] == "--phases":
         env = {**os.environ, STARTED: repr(time.time())}
-        sys.exit(subprocess.run([sys.executable, "-m", "benchmarks.first_step", "--phases-child", sys.argv[2]],
+        sys.exit(subprocess.run([sys.executable, "-m", "benchmarks.first_step", "--phases-child", *sys.argv[2:]],
                                 env=env).returncode)
     if sys.argv[1] == "--phases-child":
-        phases(sys.argv[2])
+        phases(sys.argv[2], tuple(sys.argv[3:]))
 
     def done() -> None:
         print(time.time(), flush=True)
@@ -88,7 +88,7 @@ def _mark(phase: str) -> None:
     _MARKS.append((phase, time.time()))
 
 
-def phases(out_dir: str) -> None:
+def phases(out_dir: str, overrides: tuple[str, ...] = ()) -> None:
     started = float(os.environ[STARTED])
     _mark("interpreter start-up")
     for phase, module in IMPORTS:
@@ -112,7 +112,7 @@ def phases(out_dir: str) -> None:
             previous = moment
         os._exit(0)
 
-    escalate_to_first_step(out_dir, report, (f"+hydra.callbacks.phases._target_={__name__}.PhaseMarks",))
+    escalate_to_first_step(out_dir, report, (*overrides, f"+hydra.callbacks.phases._target_={__name__}.PhaseMarks"))
 
 
 if __name__ == "__main__":
