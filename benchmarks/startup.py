@@ -9,8 +9,9 @@ the kernels compile into the same folder a user's first run would use
 The warm figure is the median of :data:`WARM_RUNS` runs of the same command, one after
 the other, right after the cold one (which leaves no process or pending work behind: it
 exits as soon as its kernel call returns, and Numba wrote the compiled kernels before
-that). The median, not the mean, so that one run slowed by other work on a shared machine
-does not move it; the fastest run is kept beside it as the machine's figure when idle,
+that), though the first of them is often the slowest (docs/performance.md). The median,
+not the mean, so that one slow run, that one or one slowed by other work on a shared
+machine, does not move it; the fastest run is kept beside it as the machine's figure when idle,
 and the load average before and after the runs says how busy the machine was.
 """
 from __future__ import annotations
