@@ -139,6 +139,10 @@ def expand_overrides(arguments: list[str], config_loader: Any = None) -> list[li
                             "or glob()), not a continuous interval")
         else:
             axes[key] = [f"{key}={value}" for value in override.sweep_string_iterator()]
+            if not axes[key]:  # Hydra would launch no job at all, and say nothing
+                raise PlanError(f"{key}={text}: no values to sweep" + (
+                    "; scenario is a name, not a config group: list the names (scenario=a,b) or run "
+                    "-m experiment=scenarios" if key == "scenario" and "glob(" in text else ""))
     return [list(job) for job in itertools.product(*axes.values())]
 
 

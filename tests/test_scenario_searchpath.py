@@ -114,6 +114,15 @@ def test_an_unknown_name_stops_the_command_in_one_line_and_writes_nothing(config
     assert sorted(p.name for p in config_dir.iterdir()) == ["my_configs"]
 
 
+def test_a_glob_over_scenarios_which_hydra_would_launch_as_no_job_is_refused(tmp_path):
+    proc = escalate("-m", "scenario=glob(*)", "replicates=5", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "escalate: error: scenario=glob(*): no values to sweep; scenario is a name, not a config group: list the "
+        "names (scenario=a,b) or run -m experiment=scenarios"], proc.stderr
+    assert not list(tmp_path.iterdir())
+
+
 def test_a_config_dir_with_the_old_scenario_folder_is_told_to_rename_it(config_dir):
     (config_dir / "my_configs" / "scenarios").rename(config_dir / "my_configs" / "scenario")
     proc = escalate("--config-dir", "my_configs", "scenario=hawkish", "replicates=5", cwd=config_dir)
