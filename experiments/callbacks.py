@@ -1,7 +1,8 @@
-"""Sweep-level work around a Hydra multirun: check the plan first, aggregate at the end.
+"""Hydra callbacks: a run's scenario name checked first; around a multirun, the plan checked first and
+the results aggregated at the end.
 
-Configured in ``configs/config.yaml`` under ``hydra.callbacks``, so every
-``escalate -m ...`` gets it, whichever launcher runs the jobs. Launchers do not
+Configured in ``configs/config.yaml`` under ``hydra.callbacks``, so every ``escalate`` and
+``escalate -m ...`` gets them, whichever launcher runs the jobs. Launchers do not
 pass job results to ``on_multirun_end``: it reads them from the sweep directory,
 which is also what ``escalate-aggregate`` does by hand.
 """
@@ -18,9 +19,26 @@ from omegaconf import DictConfig
 
 from sim.checks import InputError
 
-from experiments.plan import PlanError, check_launcher, check_plan, check_settings, container, job_settings, plan_jobs
+from experiments.plan import (PlanError, check_launcher, check_plan, check_settings, container, job_settings, plan_jobs,
+                              scenario_settings)
 
 log = logging.getLogger("escalate")
+
+
+class ScenarioCheck(Callback):
+    """Refuse an unknown ``scenario`` name of a single run before Hydra creates its run directory.
+
+    (A sweep's names are checked with the rest of its plan, in :class:`SweepCallback`.)
+    """
+
+    def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        if config.get("scenario_file"):
+            return
+        try:
+            scenario_settings(config.get("scenario"), None, config.hydra.runtime.get("config_sources"))
+        except PlanError as err:
+            print(f"escalate: error: {err}", file=sys.stderr)
+            sys.exit(2)
 
 
 class SweepCallback(Callback):

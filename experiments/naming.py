@@ -2,7 +2,7 @@
 
 ``configs/config.yaml`` sets ``hydra.run.dir`` to
 ``results/runs/${escalate_run_name:...}/<date_time>``; the resolver receives the
-chosen scenario's own name, ``scenario_file``, ``params`` and ``horizon``/``steps``
+``scenario`` key, ``scenario_file``, ``params`` and ``horizon``/``steps``
 and returns :func:`sim.scenario.identity.run_label` of them, the same label the report shows.
 """
 from __future__ import annotations
@@ -25,9 +25,21 @@ def scenario_overrides(params: Any, horizon: Any = None, steps: Any = None) -> d
     return overrides
 
 
-def run_name(scenario_name: Any, scenario_file: Any, params: Any, horizon: Any = None, steps: Any = None) -> str:
+def run_name(scenario: Any, scenario_file: Any, params: Any, horizon: Any = None, steps: Any = None,
+             *, _root_: Any = None) -> str:
+    """``scenario`` is the config key (a name); a file of the search path is named by its own ``name``."""
+    from sim.scenario.errors import ScenarioError
     from sim.scenario.identity import file_scenario_name, run_label
-    name = file_scenario_name(scenario_file) if scenario_file else str(scenario_name)
+    from experiments.searchpath import scenario_on_searchpath
+
+    path = scenario_file
+    if not path:
+        sources = OmegaConf.select(_root_, "hydra.runtime.config_sources") if _root_ is not None else None
+        try:
+            path = scenario_on_searchpath(scenario, sources)
+        except ScenarioError:
+            path = None  # the run refuses the name itself, in one line, before writing anything
+    name = file_scenario_name(path) if path and path != str(scenario) else str(scenario)
     return run_label(name, scenario_overrides(params, horizon, steps))
 
 

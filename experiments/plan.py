@@ -139,14 +139,18 @@ def expand_overrides(arguments: list[str], config_loader: Any = None) -> list[li
                             "or glob()), not a continuous interval")
         else:
             axes[key] = [f"{key}={value}" for value in override.sweep_string_iterator()]
+            if not axes[key]:  # Hydra would launch no job at all, and say nothing
+                raise PlanError(f"{key}={text}: no values to sweep" + (
+                    "; scenario is a name, not a config group: list the names (scenario=a,b) or run "
+                    "-m experiment=scenarios" if key == "scenario" and "glob(" in text else ""))
     return [list(job) for job in itertools.product(*axes.values())]
 
 
 def job_settings(config: DictConfig, overrides: list[str]) -> dict:
     """Scenario, parameter overrides and design of one job, from the sweep's config and the job's overrides.
 
-    Overrides are applied directly (composing a job's config takes a third of a
-    second with the shipped scenarios); a job that deletes a key or picks another
+    Overrides are applied directly (composing each job's config would cost a
+    composition per job before any runs); a job that deletes a key or picks another
     experiment or config group is composed as its launcher will.
     """
     from hydra.core.global_hydra import GlobalHydra
@@ -158,22 +162,18 @@ def job_settings(config: DictConfig, overrides: list[str]) -> dict:
                              and str(o.value()) != str(choices.get(o.key_or_group))) for o in parsed):
         job = GlobalHydra.instance().config_loader().load_sweep_config(config, list(overrides))
         return settings_of(job)
-    settings = settings_of(config)
+    chosen = {"scenario": config.get("scenario"), "scenario_file": config.get("scenario_file")}
+    settings = {"params": flatten(container(config.get("params")) or {}), "design": design_spec(config)}
     for o in parsed:
-        _apply(settings, o.key_or_group, o.value(), choices)
-    if not settings["scenario_file"]:
-        sources = config.hydra.runtime.get("config_sources")
-        settings["scenario"] = scenario_on_searchpath(settings["scenario"], sources)
-    return settings
+        if o.key_or_group in chosen:
+            chosen[o.key_or_group] = o.value()
+        else:
+            _apply(settings, o.key_or_group, o.value())
+    return {**scenario_settings(chosen["scenario"], chosen["scenario_file"], _sources(config)), **settings}
 
 
-def _apply(settings: dict, key: str, value: Any, choices: Any) -> None:
-    if key == "scenario" and not settings["scenario_file"]:
-        settings["scenario"] = str(value)
-    elif key == "scenario_file":
-        settings["scenario_file"] = value
-        settings["scenario"] = str(value) if value else choices.get("scenario")
-    elif key == "params" or key.startswith("params."):
+def _apply(settings: dict, key: str, value: Any) -> None:
+    if key == "params" or key.startswith("params."):
         if key == "params":
             settings["params"] = {}
         settings["params"].update(flatten(value, key[len("params."):]) if key != "params" else flatten(value or {}))
@@ -186,12 +186,25 @@ def _apply(settings: dict, key: str, value: Any, choices: Any) -> None:
         settings["design"][key[len("design."):]] = value
 
 
+def _sources(cfg: DictConfig) -> Any:
+    return cfg.hydra.runtime.get("config_sources") if "hydra" in cfg else None
+
+
+def scenario_settings(name: Any, scenario_file: Any, sources: Any = None) -> dict:
+    """``scenario``: what the engine loads (``scenario_file``, else ``name`` found on the search path)."""
+    from sim import ScenarioError
+
+    if scenario_file:
+        return {"scenario": str(scenario_file), "scenario_file": scenario_file}
+    try:
+        return {"scenario": scenario_on_searchpath(name, sources), "scenario_file": scenario_file}
+    except ScenarioError as err:
+        raise PlanError(str(err)) from None
+
+
 def settings_of(cfg: DictConfig) -> dict:
-    choice = cfg.hydra.runtime.choices.get("scenario") if "hydra" in cfg else None
-    if choice is not None:
-        choice = scenario_on_searchpath(choice, cfg.hydra.runtime.get("config_sources"))
-    scenario_file = cfg.get("scenario_file")
-    return {"scenario": str(scenario_file) if scenario_file else choice, "scenario_file": scenario_file,
+    """Scenario, parameter overrides and design of a composed config."""
+    return {**scenario_settings(cfg.get("scenario"), cfg.get("scenario_file"), _sources(cfg)),
             "params": flatten(container(cfg.get("params")) or {}), "design": design_spec(cfg)}
 
 

@@ -19,7 +19,7 @@ from omegaconf import DictConfig
 from experiments.messages import one_line_warnings
 from experiments.naming import register as _register_run_name
 from experiments.plan import PlanError, check_plan, check_settings, container, flatten, horizon_override, settings_of
-from experiments.searchpath import scenario_on_searchpath
+from experiments.searchpath import config_dirs_of, old_folders, scenario_on_searchpath
 
 _register_run_name()  # before Hydra composes hydra.run.dir
 
@@ -59,18 +59,16 @@ def _fail(err: Exception, out_dir: Path, status: int = 2) -> None:
 
 
 def scenario_ref(cfg: DictConfig) -> str:
-    """The scenario to load: ``scenario_file`` if given, else the chosen ``scenario`` group option.
+    """The scenario to load: ``scenario_file`` if given, else the file of ``scenario`` on Hydra's search path.
 
-    Hydra composes the chosen file into ``cfg.scenario``, but the engine reloads it
-    (by name if shipped, else from the file Hydra found on its search path) so that
-    ``extends`` resolves and errors name the file.
+    ``scenario`` is a name, never composed by Hydra: the engine's loader reads the
+    file (a shipped one by its name), so that ``extends`` resolves and errors name the
+    file. An unknown name raises :class:`sim.ScenarioError` naming the key.
     """
     if cfg.get("scenario_file"):
         return str(cfg.scenario_file)
-    if HydraConfig.initialized():
-        runtime = HydraConfig.get().runtime
-        return scenario_on_searchpath(runtime.choices["scenario"], runtime.config_sources)
-    return str(cfg.scenario if isinstance(cfg.scenario, str) else cfg.scenario.name)
+    sources = HydraConfig.get().runtime.config_sources if HydraConfig.initialized() else None
+    return scenario_on_searchpath(cfg.scenario, sources)
 
 
 def _task_overrides() -> list[str]:
@@ -116,7 +114,7 @@ def run_design(cfg: DictConfig, out_dir: Path) -> Path:
     try:
         check_settings(cfg)
         check_fresh(out_dir, overwrite=cfg.overwrite, resume=cfg.resume)
-        check_plan([{**settings_of(cfg), "scenario": scenario_ref(cfg)}])
+        check_plan([settings_of(cfg)])
     except (PlanError, ValueError) as err:
         _fail(err, out_dir)
     start_sweep(out_dir, None, resume=bool(cfg.resume), seed=cfg.seed, replicates=cfg.replicates,
@@ -139,8 +137,11 @@ def app(cfg: DictConfig) -> None:
     out_dir = Path(HydraConfig.get().runtime.output_dir)
     if HydraConfig.get().mode == RunMode.MULTIRUN:
         from experiments.sweep import run_job
-        run_job(cfg, out_dir, job=int(HydraConfig.get().job.num), scenario=scenario_ref(cfg),
-                overrides=_task_overrides())
+        try:
+            scenario = scenario_ref(cfg)  # checked by the plan, unless a sweeper other than the basic one planned
+        except ValueError as err:
+            _fail(err, out_dir)
+        run_job(cfg, out_dir, job=int(HydraConfig.get().job.num), scenario=scenario, overrides=_task_overrides())
         return
     if cfg.design.get("kind"):
         run_design(cfg, out_dir)
@@ -154,8 +155,19 @@ def app(cfg: DictConfig) -> None:
         print(f"report: {out_dir / 'report.html'}")
 
 
+def _refuse_old_scenario_folders(argv: list[str]) -> None:
+    """A config folder that still has ``scenario/``: Hydra would take it for a config group and refuse
+    ``scenario=NAME`` with a message about defaults lists; say what to rename instead."""
+    old = old_folders(config_dirs_of(argv))
+    if old:
+        print(f"escalate: error: {old[0]}: scenarios now live in a folder named scenarios/, not scenario/; "
+              f"rename it (mv {old[0]} {old[0].parent / 'scenarios'})", file=sys.stderr)
+        sys.exit(2)
+
+
 def main() -> None:
     """``escalate``: the Hydra app, with a Ctrl-C that says what to do instead of a traceback."""
+    _refuse_old_scenario_folders(sys.argv[1:])
     try:
         app()
     except KeyboardInterrupt:

@@ -31,6 +31,12 @@ def test_run_directory_is_complete(run_dir):
     assert len(summary) == 200 and set(REQUIRED) <= set(summary.columns)
 
 
+def test_hydra_passes_the_scenario_name_on_without_loading_the_file(run_dir):
+    import yaml
+    composed = yaml.safe_load((run_dir / ".hydra" / "config.yaml").read_text())
+    assert composed["scenario"] == "germany_joins" and composed["scenario_file"] is None
+
+
 def test_cli_results_equal_library_results(run_dir):
     import sim
     s = sim.load_scenario("germany_joins", {"steps": 20})

@@ -5,8 +5,8 @@ own test runner (the ``hydra_sweep_runner`` fixture), whose task only reads the
 scenario, parameters and design of the config Hydra composed for it; a callback
 records what :func:`experiments.plan.plan_jobs` and
 :func:`experiments.plan.job_settings` predicted at the start of the same
-multirun. Jobs compose the small ``tiny`` scenario (from a search-path folder)
-unless the sweep is over scenarios, so that each launch costs little.
+multirun. Jobs name the ``tiny`` scenario of a search-path folder unless the sweep
+is over scenarios (Hydra composes no scenario: ``scenario`` is a name).
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from omegaconf import OmegaConf, open_dict
 
 from experiments.naming import register
 from experiments.plan import PlanError, expand_overrides, job_settings, plan_jobs, settings_of
+from sim.scenario.load import available_scenarios
 
 CONFIGS = Path(__file__).resolve().parent.parent / "configs"
 EXPERIMENTS = sorted(p.stem for p in (CONFIGS / "experiment").glob("*.yaml"))
@@ -54,8 +55,8 @@ def multirun(hydra_sweep_runner, tmp_path):
     Plugins.instance()
     state = copy.deepcopy(Singleton.get_state())
     extra = tmp_path / "extra"
-    (extra / "scenario").mkdir(parents=True)
-    (extra / "scenario" / "tiny.yaml").write_text("name: tiny\n")
+    (extra / "scenarios").mkdir(parents=True)
+    (extra / "scenarios" / "tiny.yaml").write_text("name: tiny\n")
     register()
 
     def run(*overrides: str) -> tuple[list, list]:
@@ -87,8 +88,9 @@ SWEEPS = {
     "deleted_param": ["scenario=tiny", "+params.a=1", "+params.b=2,3", "~params.a"],
     "whole_params_and_design": ["scenario=tiny", "++params={a:1},{b:{c:2}}", "design.kind=grid,lhs",
                                 "+design.params.x=[0,1]", "+design.params.y=[2,3]"],
-    "scenario_files": [f"scenario_file={CONFIGS}/scenario/ceasefire.yaml,{CONFIGS}/scenario/baseline.yaml"],
-    "glob_over_scenarios": ["scenario=glob(*,exclude=[b*,c*,us_*])", "seed=1,2"],
+    "scenario_files": [f"scenario_file={CONFIGS}/scenarios/ceasefire.yaml,{CONFIGS}/scenarios/baseline.yaml"],
+    "scenario_names": ["scenario=tiny,us_backstop,ceasefire", "seed=1,2"],
+    "file_then_name": ["scenario=tiny,baseline", "scenario_file=null,examples/what_if.yaml"],
 }
 
 
@@ -103,6 +105,14 @@ def test_shipped_experiments_plan_the_jobs_hydra_launches(name, multirun):
     swept = OmegaConf.load(CONFIGS / "experiment" / f"{name}.yaml").hydra.sweeper.params
     planned, launched = multirun(f"experiment={name}", *(() if "scenario" in swept else ("scenario=tiny",)))
     assert planned == launched and len(launched) >= 1  # a batched design: one job per launcher worker
+
+
+def test_the_scenarios_experiment_plans_every_shipped_scenario_and_those_of_the_search_path(multirun):
+    planned, launched = multirun("experiment=scenarios")
+    assert planned == launched
+    scenarios = [settings["scenario"] for _, settings in launched]
+    assert set(available_scenarios()) <= set(scenarios)  # shipped ones by name, the others by path
+    assert sorted(Path(s).stem for s in scenarios) == sorted([*available_scenarios(), "tiny"])
 
 
 def test_a_key_given_again_keeps_its_place_and_takes_the_last_values():

@@ -9,8 +9,9 @@ from types import SimpleNamespace
 import pytest
 
 from experiments.scenario_cli import main as scenario_cli
-from experiments.searchpath import scenario_on_searchpath
-from sim.scenario.load import SCENARIO_DIR
+from experiments.searchpath import config_dirs_of, old_folders, scenario_names, scenario_on_searchpath
+from sim.scenario.errors import ScenarioError
+from sim.scenario.load import SCENARIO_DIR, available_scenarios
 
 from tests.test_cli import escalate
 
@@ -22,20 +23,42 @@ def source(schema, path):
 
 
 def test_search_path_lookup_follows_hydras_source_order(tmp_path):
-    (tmp_path / "scenario").mkdir()
-    (tmp_path / "scenario" / "mine.yaml").write_text("extends: baseline\n")
-    (tmp_path / "scenario" / "baseline.yaml").write_text("extends: baseline\n")
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "mine.yaml").write_text("extends: baseline\n")
+    (tmp_path / "scenarios" / "baseline.yaml").write_text("extends: baseline\n")
     sources = [source("pkg", "hydra.conf"), source("pkg", "configs"), source("file", str(tmp_path)),
                source("structured", "")]
-    assert scenario_on_searchpath("mine", sources) == str(tmp_path / "scenario" / "mine.yaml")
+    assert scenario_on_searchpath("mine", sources) == str(tmp_path / "scenarios" / "mine.yaml")
     assert scenario_on_searchpath("baseline", sources) == "baseline"  # the shipped one comes first
     assert scenario_on_searchpath("baseline", [source("file", str(SCENARIO_DIR.parent))]) == "baseline"
-    assert scenario_on_searchpath("nowhere", sources) == "nowhere"  # load_scenario then names the shipped ones
+    assert scenario_names(sources) == sorted({*available_scenarios(), "mine"})
+
+
+@pytest.mark.parametrize("name, message", [
+    ("basline", "scenario: no scenario named 'basline' (did you mean 'baseline'?) (available: baseline, "),
+    ("mine_too", "(did you mean 'mine'?)"),
+    ("my/case.yaml", "scenario: 'my/case.yaml' is a path, not a scenario name: use scenario_file=my/case.yaml"),
+])
+def test_an_unknown_name_is_refused_naming_the_key_and_the_names_available(tmp_path, name, message):
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "mine.yaml").write_text("extends: baseline\n")
+    with pytest.raises(ScenarioError) as err:
+        scenario_on_searchpath(name, [source("pkg", "configs"), source("file", str(tmp_path))])
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_the_config_dirs_of_a_command_line_and_their_old_scenario_folders(tmp_path):
+    argv = ["-cd", "a", "--config-dir=b", "hydra.searchpath=[file://c,pkg://d,'file://e']", "scenario=x"]
+    assert config_dirs_of(argv) == ["a", "b", "c", "e"]
+    (tmp_path / "old" / "scenario").mkdir(parents=True)
+    (tmp_path / "old" / "scenario" / "mine.yaml").write_text("extends: baseline\n")
+    (tmp_path / "new" / "scenarios").mkdir(parents=True)
+    assert old_folders([str(tmp_path / "new"), str(tmp_path / "old")]) == [tmp_path / "old" / "scenario"]
 
 
 @pytest.fixture
 def config_dir(tmp_path):
-    scenarios = tmp_path / "my_configs" / "scenario"
+    scenarios = tmp_path / "my_configs" / "scenarios"
     scenarios.mkdir(parents=True)
     (scenarios / "hawkish.yaml").write_text(
         "extends: baseline\nname: hawkish\nset:\n  leaders.putin.resolve: 1.3  # assumption\n")
@@ -53,7 +76,7 @@ def test_a_scenario_in_a_config_dir_runs_by_name(config_dir):
     assert proc.returncode == 0, proc.stderr
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["scenario"] == "hawkish_short" and manifest["replicates"] == 20
-    expected = config_dir / "my_configs" / "scenario" / "hawkish_short.yaml"
+    expected = config_dir / "my_configs" / "scenarios" / "hawkish_short.yaml"
     assert Path(manifest["scenario_file"]).resolve() == expected.resolve()
     resolved = json.loads((out / "scenario.json").read_text())
     assert resolved["horizon"] == 6
@@ -66,9 +89,48 @@ def test_a_broken_scenario_in_a_config_dir_fails_with_one_line(config_dir):
                     cwd=config_dir)
     assert proc.returncode == 2
     lines = [l for l in proc.stderr.splitlines() if l.startswith("escalate: error:")]
-    assert len(lines) == 1 and "my_configs/scenario/broken.yaml: reactions[2].responds_to: unknown actor 'GERMANY'" \
+    assert len(lines) == 1 and "my_configs/scenarios/broken.yaml: reactions[2].responds_to: unknown actor 'GERMANY'" \
         in lines[0], proc.stderr
     assert not out.exists()
+
+
+def test_the_run_directory_is_named_by_the_scenario_files_own_name(config_dir):
+    (config_dir / "my_configs" / "scenarios" / "h2.yaml").write_text("extends: hawkish\nname: dove\n")
+    proc = escalate("--config-dir", "my_configs", "scenario=h2", "replicates=5", "horizon=2",
+                    "progress=false", "outputs=summary", cwd=config_dir)
+    assert proc.returncode == 0, proc.stderr
+    assert [p.name for p in (config_dir / "results" / "runs").iterdir()] == ["dove+horizon=2"]
+
+
+@pytest.mark.parametrize("multirun", [False, True])
+def test_an_unknown_name_stops_the_command_in_one_line_and_writes_nothing(config_dir, multirun):
+    args = ("-m", "scenario=hawkish,hawkishh") if multirun else ("scenario=hawkishh",)
+    proc = escalate("--config-dir", "my_configs", *args, "replicates=5", cwd=config_dir)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "escalate: error: scenario: no scenario named 'hawkishh' (did you mean 'hawkish'?) (available: baseline, "
+        "broken, ceasefire, coalition_fracture, germany_joins, hawkish, hawkish_short, no_us_guarantee, "
+        "russia_resolute, us_backstop)"], proc.stderr
+    assert sorted(p.name for p in config_dir.iterdir()) == ["my_configs"]
+
+
+def test_a_glob_over_scenarios_which_hydra_would_launch_as_no_job_is_refused(tmp_path):
+    proc = escalate("-m", "scenario=glob(*)", "replicates=5", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "escalate: error: scenario=glob(*): no values to sweep; scenario is a name, not a config group: list the "
+        "names (scenario=a,b) or run -m experiment=scenarios"], proc.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_config_dir_with_the_old_scenario_folder_is_told_to_rename_it(config_dir):
+    (config_dir / "my_configs" / "scenarios").rename(config_dir / "my_configs" / "scenario")
+    proc = escalate("--config-dir", "my_configs", "scenario=hawkish", "replicates=5", cwd=config_dir)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "escalate: error: my_configs/scenario: scenarios now live in a folder named scenarios/, not scenario/; "
+        "rename it (mv my_configs/scenario my_configs/scenarios)"], proc.stderr
+    assert sorted(p.name for p in config_dir.iterdir()) == ["my_configs"]
 
 
 def test_a_sweep_checks_scenarios_of_a_config_dir_before_any_job(config_dir):

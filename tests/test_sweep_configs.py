@@ -60,7 +60,7 @@ def test_guarantee_vs_resolve_is_a_grid_over_both_parameters():
 
 def test_scenarios_covers_every_shipped_scenario_with_one_seed():
     cfg, _, settings = composed("experiment=scenarios")
-    shipped = sorted(p.stem for p in (CONFIGS / "scenario").glob("*.yaml"))
+    shipped = sorted(p.stem for p in (CONFIGS / "scenarios").glob("*.yaml"))
     assert sorted(s["scenario"] for s in settings) == shipped and cfg.seed_policy == "common"
 
 

@@ -22,7 +22,7 @@ from . import spec as sc
 from .build import LEGACY_KEYS, _element_type, _type_hints, build_scenario
 from .errors import ScenarioError, add_problem, did_you_mean
 
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "configs" / "scenario"
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "configs" / "scenarios"
 # libyaml's parser when PyYAML was built with it (ten times faster on the baseline; the same safe
 # constructor and resolver, so the same values)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -30,7 +30,7 @@ VARIANT_KEYS = ("extends", "set", "append")
 
 
 def available_scenarios() -> list[str]:
-    """Names of the scenarios shipped in ``configs/scenario``."""
+    """Names of the scenarios shipped in ``configs/scenarios``."""
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
 
 
@@ -50,9 +50,14 @@ def resolve_path(name_or_path: str | Path, near: Path | None = None) -> Path:
         return near / f"{text}.yaml"
     path = SCENARIO_DIR / f"{text}.yaml"
     if not path.is_file():
-        raise ScenarioError(str(path), "", f"no scenario named {text!r}{did_you_mean(text, available_scenarios())}"
-                            f" (shipped: {', '.join(available_scenarios())})")
+        raise ScenarioError(str(path), "", no_scenario_named(text, available_scenarios(), "shipped"))
     return path
+
+
+def no_scenario_named(name: str, names: Iterable[str], kind: str = "available") -> str:
+    """``no scenario named 'x' (did you mean 'y'?) (available: a, b)``: what an unknown name is told."""
+    names = list(names)
+    return f"no scenario named {name!r}{did_you_mean(name, names)} ({kind}: {', '.join(names)})"
 
 
 def resolve_extends(base_name: Any, path: Path) -> Path:
