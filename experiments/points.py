@@ -223,11 +223,17 @@ def lanes(threads: int | None, replicates: int, points: int) -> tuple[int, int]:
     work runs while the others' kernels do (the kernel releases the GIL). A point of more than one
     batch gains nothing from it, and Ctrl-C stops a point that runs beside others only at its end.
     """
-    import numba
-    from sim.engine.runner import DEFAULT_BATCH, check_threads
-    total = check_threads(threads) or numba.get_num_threads()
+    from sim.engine.runner import DEFAULT_BATCH
+    total = _all_threads(threads)
     width = 1 if replicates > DEFAULT_BATCH else max(1, min(total, points))
     return width, total // width
+
+
+def _all_threads(threads: int | None) -> int:
+    """``threads``, checked, or Numba's thread count as this thread sees it (it is set per thread)."""
+    import numba
+    from sim.engine.runner import check_threads
+    return check_threads(threads) or numba.get_num_threads()
 
 
 def _ensemble_runner(replicates: int, threads: int | None, points: int, max_share: float):
@@ -238,9 +244,10 @@ def _ensemble_runner(replicates: int, threads: int | None, points: int, max_shar
     """
     from sim.results.ensemble import run_ensemble
     width, share = lanes(threads, replicates, points)
+    every = _all_threads(threads)  # counted here: a point's own thread would see Numba's default
 
     def run(scenario: Scenario, point_seed: int, last: bool) -> pd.DataFrame:
-        result = run_ensemble(scenario, replicates, point_seed, threads=threads if width == 1 or last else share)
+        result = run_ensemble(scenario, replicates, point_seed, threads=every if width == 1 or last else share)
         result.check_divergence(max_share)
         return result.summary
     return width, run
