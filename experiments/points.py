@@ -12,7 +12,8 @@ import hashlib
 import json
 import math
 import time
-from typing import Any, Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import Any, Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -62,7 +63,9 @@ class ScenarioPoints:
     def __init__(self, ref: str | Scenario, overrides: Mapping[str, Any] | None = None):
         if isinstance(ref, Scenario):  # already validated (built in Python): overrides apply to its raw form
             self.base, self._raw = ref, scenario_raw(ref)
-            self.base = self.at(dict(overrides or {}))
+            if not overrides:
+                return
+            self.base = self.at(dict(overrides))
         else:
             self.base = load_scenario(ref, dict(overrides or {}))
         self._raw = scenario_raw(self.base)
@@ -167,48 +170,124 @@ def evaluate_points(points: ScenarioPoints, frame: pd.DataFrame, *, replicates: 
                     fixed: Mapping[str, Any] | None = None, seed_policy: str = "per_point",
                     threads: int | None = None, progress: bool = False, max_diverged_share: float = MAX_DIVERGED_SHARE,
                     run: Callable[[Scenario, int], pd.DataFrame] | None = None) -> pd.DataFrame:
-    """One row per row of ``frame`` (columns: dotted paths): the point's values, seed, status and outcomes.
+    """One row per row of ``frame`` (columns: dotted paths), in its order: the point's values, seed, status, outcomes.
 
     ``fixed`` holds the overrides already applied to ``points`` (they are part of every
     point's identity and seed). A point that fails (a value out of range, a crash) gets
     ``status = "failed"`` and its ``error``; the others go on. ``run(scenario, seed)``
-    returns the per-replicate table of a point (default: an ensemble of ``replicates``,
-    failed when more than ``max_diverged_share`` of them diverge).
+    returns the per-replicate table of a point, and points then run one after another.
+    Without it, each point is an ensemble of ``replicates``, failed when more than
+    ``max_diverged_share`` of them diverge, and points of at most one batch run side by
+    side on the ``threads`` (see :func:`lanes`): a point's numbers do not depend on its
+    threads, so the rows are those of points run one by one.
     """
-    if run is None:
-        from sim.results.ensemble import run_ensemble
-
-        def run(scenario: Scenario, point_seed: int) -> pd.DataFrame:
-            result = run_ensemble(scenario, replicates, point_seed, threads=threads)
-            result.check_divergence(max_diverged_share)
-            return result.summary
     if seed_policy not in SEED_POLICIES:
         raise ValueError(f"seed_policy: expected one of {', '.join(SEED_POLICIES)}, got {seed_policy!r}")
     fixed = dict(fixed or {})
-    rows = []
-    for position, (index, values) in enumerate(_iterate(frame, progress, points.name)):
+    todo = list(enumerate(_records(frame)))
+    if run is None:
+        width, run_point = _ensemble_runner(replicates, threads, len(todo), max_diverged_share)
+    else:
+        width, run_point = 1, lambda scenario, point_seed, last: run(scenario, point_seed)
+
+    def evaluate(item: tuple[int, tuple[Any, dict]]) -> dict[str, Any]:
+        position, (index, values) = item
         point = {**fixed, **values}
         row: dict[str, Any] = {"point": position, "design_index": index, "scenario": points.name, **point,
                                "seed": point_seed(seed, points.name, point) if seed_policy == "per_point" else int(seed),
                                "status": "ok", "error": ""}
         started = time.perf_counter()
         try:
-            row.update(summarize(run(points.at(values), row["seed"])))
+            row.update(summarize(run_point(points.at(values), row["seed"], position == len(todo) - 1)))
         except Exception as err:  # a bad point must not stop the batch
             row.update(status="failed", error=error_text(err), replicates=0)
         row["wall_time_s"] = time.perf_counter() - started
-        rows.append(row)
+        return row
+
+    bar = _bar(progress, len(todo), points.name)
+    try:
+        rows = in_lanes(evaluate, todo, width, None if bar is None else lambda: bar.update(1))
+    finally:
+        if bar is not None:
+            bar.close()
     return pd.DataFrame(rows)
+
+
+def lanes(threads: int | None, replicates: int, points: int) -> tuple[int, int]:
+    """(points evaluated side by side, threads each) for ensembles of ``replicates`` on ``threads``
+    (default: Numba's thread count): one point per thread, at most one lane per point, and one
+    lane on every thread when a point needs more than one batch of replicates.
+
+    A short point on all threads pays its Python work (building its scenario, packing, summarising)
+    while the cores wait, and a thread start and a tail at its end; side by side, one point's Python
+    work runs while the others' kernels do (the kernel releases the GIL). A point of more than one
+    batch gains nothing from it, and Ctrl-C stops a point that runs beside others only at its end.
+    """
+    from sim.engine.runner import DEFAULT_BATCH
+    total = _all_threads(threads)
+    width = 1 if replicates > DEFAULT_BATCH else max(1, min(total, points))
+    return width, total // width
+
+
+def _all_threads(threads: int | None) -> int:
+    """``threads``, checked, or Numba's thread count as this thread sees it (it is set per thread)."""
+    import numba
+    from sim.engine.runner import check_threads
+    return check_threads(threads) or numba.get_num_threads()
+
+
+def _ensemble_runner(replicates: int, threads: int | None, points: int, max_share: float):
+    """(lanes, run(scenario, seed, last)): a point's ensemble on its lane's share of the threads.
+
+    The last point takes every thread: nothing is left to start beside it, so the threads of the
+    points still running and its own share the cores until those end, and no core idles meanwhile.
+    """
+    from sim.results.ensemble import run_ensemble
+    width, share = lanes(threads, replicates, points)
+    every = _all_threads(threads)  # counted here: a point's own thread would see Numba's default
+
+    def run(scenario: Scenario, point_seed: int, last: bool) -> pd.DataFrame:
+        result = run_ensemble(scenario, replicates, point_seed, threads=every if width == 1 or last else share)
+        result.check_divergence(max_share)
+        return result.summary
+    return width, run
+
+
+def in_lanes(work: Callable[[Any], Any], items: list, width: int, done: Callable[[], None] | None = None) -> list:
+    """``[work(item) for item in items]``, ``width`` items at a time on threads; ``done()`` after each.
+
+    Ctrl-C (it reaches this, the main thread) starts no further item; items already running end
+    first, as threads cannot be stopped.
+    """
+    if width <= 1:
+        results = []
+        for item in items:
+            results.append(work(item))
+            if done is not None:
+                done()
+        return results
+    pool = ThreadPoolExecutor(width, thread_name_prefix="point")
+    try:
+        futures = [pool.submit(work, item) for item in items]
+        for _ in as_completed(futures):
+            if done is not None:
+                done()
+        return [future.result() for future in futures]
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def error_text(err: BaseException) -> str:
     return str(err) if isinstance(err, (ScenarioError, ValueError)) else f"{type(err).__name__}: {err}"
 
 
-def _iterate(frame: pd.DataFrame, progress: bool, name: str) -> Iterable[tuple[Any, dict]]:
+def _records(frame: pd.DataFrame) -> list[tuple[Any, dict]]:
     records = frame.to_dict("records") if len(frame.columns) else [{} for _ in range(len(frame))]
-    pairs = zip(frame.index.tolist(), records)
-    if not progress:
-        return pairs
+    return list(zip(frame.index.tolist(), records))
+
+
+def _bar(enabled: bool, total: int, name: str):
+    if not enabled:
+        return None
     from tqdm.auto import tqdm
-    return tqdm(pairs, total=len(frame), desc=f"{name} points", unit="pt", dynamic_ncols=True)
+    return tqdm(total=total, desc=f"{name} points", unit="pt", dynamic_ncols=True)

@@ -1,6 +1,9 @@
 """A grid run as one-point Hydra jobs and as batched jobs gives the same rows, one per point with its own seed."""
 import json
 import os
+import signal
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -9,7 +12,7 @@ from experiments.points import ScenarioPoints, point_seed, scenario_points
 from sim.results.sweep import PLAN_FILE, TABLE_FILE, comparable
 from sim.scenario.load import load_scenario
 
-from tests.cli import escalate
+from tests.cli import ROOT, escalate, escalate_env
 
 GUARANTEE, RESOLVE = "domestic.guarantee_base", "leaders.putin.resolve"
 SMALL = ["replicates=40", "steps=6", "seed=3", "progress=false"]
@@ -78,3 +81,24 @@ def test_jobs_in_one_process_share_a_scenario_load_until_its_file_changes(tmp_pa
     again = scenario_points(str(path), {"horizon": 6})
     assert again is not first and again.base.domestic.guarantee_base == 0.3
     assert again.at({RESOLVE: 1.1}) == load_scenario(str(path), {"horizon": 6, RESOLVE: 1.1})
+
+
+def test_ctrl_c_while_a_batched_job_evaluates_its_points_side_by_side(tmp_path):
+    out = tmp_path / "sweep"
+    # a terminal's SIGINT disposition (a shell that starts the suite in the background ignores SIGINT)
+    proc = subprocess.Popen([sys.executable, "-m", "experiments.run", "-m", "experiment=guarantee_vs_resolve",
+                             "replicates=3000", "progress=true", f"hydra.sweep.dir={out}"], cwd=tmp_path,
+                            env={**escalate_env(tmp_path), "PYTHONPATH": str(ROOT)}, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    seen = ""
+    while not any(f"| {n}/25 [" in seen for n in range(1, 24)) and proc.poll() is None:
+        seen += proc.stderr.read(1)  # the points' progress bar: some points done, others still to run
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    err = seen + err
+    assert proc.returncode == 130, err[-3000:]
+    assert ("escalate: interrupted; rerun with resume=true to finish the sweep (finished jobs are kept)"
+            in err.splitlines())  # the bars may draw once more as the process ends
+    assert "Traceback" not in err and "25/25" not in err
+    assert not (out / "0" / "job.json").exists() and not (out / "0" / "points.parquet").exists()

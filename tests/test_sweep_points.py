@@ -2,14 +2,19 @@
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
+import numba
 import numpy as np
 import pandas as pd
 import pytest
 
 import sim
-from experiments.points import ScenarioPoints, check_paths, evaluate_points, point_seed, summarize
+from experiments.points import ScenarioPoints, check_paths, evaluate_points, in_lanes, lanes, point_seed, summarize
+from sim.checks import InputError
+from sim.engine.runner import DEFAULT_BATCH
 from sim.results.stats import wilson_interval
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,3 +103,44 @@ def test_a_point_equals_a_single_ensemble_with_its_seed():
     single = sim.run_ensemble(sim.load_scenario("baseline", {"steps": 6, "leaders.putin.resolve": 1.4}), 40, int(row.seed))
     for key, value in summarize(single.summary).items():
         assert row[key] == pytest.approx(value, nan_ok=True, rel=0, abs=0), key
+
+
+@pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs two Numba threads")
+def test_points_side_by_side_give_the_rows_of_points_one_by_one():
+    points = ScenarioPoints("baseline", {"steps": 8})
+    frame = pd.DataFrame({"leaders.putin.resolve": [1.4, 0.6, 1.0, 0.8, 1.2],
+                          "states.FRA.coalition.deploy_threshold": [0.7, 0.7, 0.2, 0.8, 0.75]},
+                         index=pd.Index([4, 0, 3, 1, 2], name="design_index"))
+    assert lanes(1, 50, len(frame)) == (1, 1) and lanes(2, 50, len(frame)) == (2, 1)
+    one_by_one = evaluate_points(points, frame, replicates=50, seed=7, threads=1)
+    side_by_side = evaluate_points(points, frame, replicates=50, seed=7, threads=2)
+    assert one_by_one["status"].tolist() == ["ok", "ok", "failed", "ok", "ok"]
+    assert side_by_side["design_index"].tolist() == [4, 0, 3, 1, 2]
+    pd.testing.assert_frame_equal(side_by_side.drop(columns="wall_time_s"), one_by_one.drop(columns="wall_time_s"))
+
+
+@pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs two Numba threads")
+def test_lanes_one_point_per_thread_unless_points_are_long_or_few():
+    assert lanes(2, 1000, 25) == (2, 1)
+    assert lanes(2, 1000, 1) == (1, 2)  # a one-point job keeps every thread
+    assert lanes(2, DEFAULT_BATCH + 1, 25) == (1, 2)  # points of several batches: one at a time
+    assert lanes(1, 1000, 25) == (1, 1)
+    with pytest.raises(InputError, match="threads"):
+        lanes(0, 1000, 25)
+
+
+def test_in_lanes_runs_items_side_by_side_and_keeps_their_order():
+    arrived = threading.Barrier(3, timeout=10)  # broken unless three items run at once
+    finished = []
+
+    def work(item: int) -> int:
+        if item < 3:
+            arrived.wait()
+        time.sleep(0.02 * (5 - item))  # later items end first
+        finished.append(item)
+        return item * 10
+
+    ticks = []
+    assert in_lanes(work, list(range(5)), 3, lambda: ticks.append(1)) == [0, 10, 20, 30, 40]
+    assert len(ticks) == 5 and finished != sorted(finished)
+    assert in_lanes(lambda item: item + 1, [1, 2], 1) == [2, 3]
